@@ -1,0 +1,97 @@
+import type { Topology } from './types.ts';
+
+/** Event source of every domain event the pipeline emits. */
+export const EVENT_SOURCE = 'qdn.photos';
+
+const functions: Topology['functions'] = {
+  presign: { name: 'presign', timeoutSeconds: 10, memoryMb: 512 },
+  'on-upload': { name: 'on-upload', timeoutSeconds: 30, memoryMb: 512 },
+  thumbnail: { name: 'thumbnail', timeoutSeconds: 60, memoryMb: 2048 },
+  booking: { name: 'booking', timeoutSeconds: 10, memoryMb: 512 },
+  ops: { name: 'ops', timeoutSeconds: 30, memoryMb: 512 },
+};
+
+/**
+ * The pipeline's topology, declared once. A limit or a consumer changes here and nowhere else:
+ * `local/` builds queues, pollers, rules and routes from it, `infra/` builds the AWS resources.
+ */
+export const topology: Topology = {
+  lambdaRuntime: 'nodejs22.x',
+  functions,
+  buckets: {
+    uploads: {
+      id: 'uploads',
+      name: 'qdn-uploads',
+      prefixes: { photos: 'photos/', thumbs: 'thumbs/', quarantine: 'quarantine/' },
+      cors: [
+        {
+          // The dashboard origin(s). Locally the runtime adds its own origin (see local/).
+          allowedOrigins: ['https://app.quickdumpnow.com'],
+          allowedMethods: ['POST', 'GET', 'HEAD'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag', 'Location'],
+          maxAgeSeconds: 3000,
+        },
+      ],
+      notifications: [{ events: ['s3:ObjectCreated:*'], prefix: 'photos/', queue: 'uploads' }],
+    },
+  },
+  queues: {
+    uploads: {
+      id: 'uploads',
+      name: 'qdn-uploads',
+      dlqName: 'qdn-uploads-dlq',
+      // At least 6 × the consumer's timeout, as AWS recommends for event-source mappings.
+      visibilityTimeoutSeconds: 6 * functions['on-upload'].timeoutSeconds,
+      maxReceiveCount: 5,
+      retentionSeconds: 4 * 24 * 3600,
+      dlqRetentionSeconds: 14 * 24 * 3600,
+      consumer: { function: 'on-upload', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+    },
+    thumbnails: {
+      id: 'thumbnails',
+      name: 'qdn-thumbnails',
+      dlqName: 'qdn-thumbnails-dlq',
+      visibilityTimeoutSeconds: 6 * functions.thumbnail.timeoutSeconds,
+      maxReceiveCount: 3,
+      retentionSeconds: 4 * 24 * 3600,
+      dlqRetentionSeconds: 14 * 24 * 3600,
+      // Small batches: one thumbnail batch must finish well inside the function timeout.
+      consumer: { function: 'thumbnail', batchSize: 2, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    },
+  },
+  bus: {
+    name: 'qdn-bus',
+    rules: [
+      {
+        name: 'photo-received-to-thumbnails',
+        source: EVENT_SOURCE,
+        detailTypes: ['photo.received'],
+        targetQueue: 'thumbnails',
+      },
+    ],
+  },
+  routes: [
+    { method: 'POST', path: '/upload-url', function: 'presign', auth: 'jwt' },
+    { method: 'GET', path: '/list-photos', function: 'presign', auth: 'jwt' },
+  ],
+  uploads: {
+    maxBytes: 10 * 1024 * 1024,
+    contentTypes: {
+      'image/jpeg': 'jpg',
+      'image/png': 'png',
+      'image/webp': 'webp',
+      'image/heic': 'heic',
+      'image/heif': 'heif',
+    },
+    urlTtlSeconds: 900,
+  },
+  thumbnails: {
+    sizes: [
+      { name: 'small', longEdge: 320 },
+      { name: 'large', longEdge: 1280 },
+    ],
+    format: 'webp',
+    cacheControl: 'public, max-age=31536000, immutable',
+  },
+};
