@@ -1,0 +1,34 @@
+/** Base class of every failure met while locating or parsing EXIF; never escapes `readExif`. */
+export class ExifError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExifError';
+  }
+}
+
+/** The container (JPEG, PNG, RIFF, ISO-BMFF or TIFF) is malformed or uses an unsupported feature. */
+export class ExifFormatError extends ExifError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExifFormatError';
+  }
+}
+
+/** Locating EXIF would take more ranged reads or bytes than the budget allows. */
+export class ExifBudgetError extends ExifError {
+  /** What the budget allowed: reads and bytes. */
+  readonly limit: { requests: number; bytes: number };
+  /** What had been spent when the next read was refused. */
+  readonly spent: { requests: number; bytes: number };
+
+  constructor(
+    message: string,
+    limit: { requests: number; bytes: number },
+    spent: { requests: number; bytes: number },
+  ) {
+    super(message);
+    this.name = 'ExifBudgetError';
+    this.limit = limit;
+    this.spent = spent;
+  }
+}

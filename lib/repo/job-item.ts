@@ -1,0 +1,39 @@
+import { customerPk, JOB_SK, jobPk } from './keys.ts';
+
+/** A job as the pipeline needs it: who owns it, who works on it, where it is. */
+export interface Job {
+  jobId: string;
+  customerId: string;
+  crewIds: string[];
+  address: string;
+  site: { lat: number; lon: number } | null;
+  dumpsterSize: string;
+  status: string;
+  createdAt: string;
+}
+
+/** The table item of a job (keys and the customer index filled in). */
+export function jobItem(job: Job): Record<string, unknown> {
+  return {
+    pk: jobPk(job.jobId),
+    sk: JOB_SK,
+    type: 'job',
+    gsi1pk: customerPk(job.customerId),
+    gsi1sk: jobPk(job.jobId),
+    ...job,
+  };
+}
+
+/** Reads a job back from its item. */
+export function jobFromItem(item: Record<string, unknown>): Job {
+  return {
+    jobId: String(item.jobId),
+    customerId: String(item.customerId),
+    crewIds: Array.isArray(item.crewIds) ? item.crewIds.map(String) : [],
+    address: String(item.address ?? ''),
+    site: (item.site as Job['site']) ?? null,
+    dumpsterSize: String(item.dumpsterSize ?? ''),
+    status: String(item.status ?? ''),
+    createdAt: String(item.createdAt ?? ''),
+  };
+}

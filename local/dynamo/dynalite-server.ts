@@ -1,0 +1,51 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createTableInput } from '../../lib/topology/table.ts';
+
+/** A running dynalite: its endpoint and how to stop it. */
+export interface LocalDynamo {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, and creates the pipeline's
+ * table from the shared definition when it does not exist yet (a second start reuses it).
+ */
+export async function startDynalite(options: {
+  host: string;
+  dataDir: string;
+  tableName: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}): Promise<LocalDynamo> {
+  const path = join(options.dataDir, 'dynamodb');
+  await mkdir(path, { recursive: true });
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}`;
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region: options.region,
+    credentials: options.credentials,
+  });
+  try {
+    await client.send(new CreateTableCommand(createTableInput(options.tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve()))),
+  };
+}

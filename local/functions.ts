@@ -1,0 +1,16 @@
+import type { Config } from '../lib/config/config.ts';
+import type { FunctionName } from '../lib/topology/types.ts';
+import type { HttpHandler } from './http/server.ts';
+import type { SqsHandler } from './queue/poller.ts';
+
+/** The handlers a function exposes to the local runtime: HTTP routes, an SQS consumer, or both. */
+export interface LocalFunction {
+  http?: HttpHandler;
+  sqs?: SqsHandler;
+}
+
+/**
+ * Maps a function's folder name to its handler factory, given the runtime's config. This is the
+ * one place where `local/` imports `functions/`; the CDK app maps the same names to entry files.
+ */
+export const localFunctions: Partial<Record<FunctionName, (config: Config) => Promise<LocalFunction>>> = {};

@@ -1,0 +1,60 @@
+import { loadConfig } from '../lib/config/config.ts';
+import { ConfigError } from '../lib/config/errors.ts';
+import { seedJobs, seedUsers } from './identity/seed-data.ts';
+import { type Runtime, startRuntime } from './runtime.ts';
+
+/** `npm start`: the whole pipeline in one process, with a banner saying how to use it. */
+async function main(): Promise<void> {
+  let runtime: Runtime;
+  try {
+    const config = loadConfig(process.env);
+    if (config.runtime !== 'local') {
+      throw new ConfigError([`QDN_RUNTIME: expected "local" for npm start (received "${config.runtime}")`]);
+    }
+    runtime = await startRuntime(config);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  printBanner(runtime);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: finishing in-flight batches and closing…`);
+    await runtime.stop();
+    console.log('stopped; data kept in', runtime.dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function printBanner(runtime: Runtime): void {
+  const { api, s3, dynamodb } = runtime.urls;
+  const lines = [
+    '',
+    'QuickDumpNow photo pipeline — local runtime is up',
+    `  dashboard & API  ${api}/`,
+    `  S3 endpoint      ${s3}   (bucket ${runtime.functionConfig.uploadsBucket})`,
+    `  DynamoDB         ${dynamodb}`,
+    `  health           ${api}/healthz    info: ${api}/dev/info`,
+    `  data folder      ${runtime.dataDir}`,
+    '',
+    'Seeded users:',
+    ...seedUsers.map((u) => `  ${u.sub.padEnd(12)} ${u.role}`),
+    'Seeded jobs:',
+    ...seedJobs.map(
+      (j) => `  ${j.jobId.padEnd(12)} customer ${j.customerId}, crew ${j.crewIds.join(', ') || '(none)'}`,
+    ),
+    '',
+    'Get a token:',
+    `  curl -s -X POST ${api}/dev/token -H 'content-type: application/json' -d '{"sub":"crew-demo","role":"crew"}'`,
+    '',
+    'Ctrl-C stops it; data stays for the next start.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,226 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createAwsClients } from '../lib/aws/clients.ts';
+import type { Config } from '../lib/config/config.ts';
+import { createLogger } from '../lib/log/logger.ts';
+import { topology } from '../lib/topology/topology.ts';
+import type { FunctionName, Topology } from '../lib/topology/types.ts';
+import { LocalEventBus } from './bus/event-bus.ts';
+import { startDynalite } from './dynamo/dynalite-server.ts';
+import { type LocalFunction, localFunctions } from './functions.ts';
+import { type HttpHandler, startApiServer } from './http/server.ts';
+import { loadDevIdentity } from './identity/dev-identity.ts';
+import { seedJobsTable } from './identity/seed.ts';
+import { seedJobs, seedUsers } from './identity/seed-data.ts';
+import { Poller } from './queue/poller.ts';
+import { QueueStore } from './queue/queue-store.ts';
+import { startS3Server } from './s3/server.ts';
+
+/** The credentials the local S3 accepts and the local functions use. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
+
+/** A running embedded runtime. */
+export interface Runtime {
+  urls: { api: string; s3: string; dynamodb: string };
+  dataDir: string;
+  /** The configuration the local functions run with (endpoints and identity filled in). */
+  functionConfig: Config;
+  queues: QueueStore;
+  bus: LocalEventBus;
+  stop(): Promise<void>;
+}
+
+/** Options for tests: another topology, or a web root elsewhere. */
+export interface RuntimeOptions {
+  topology?: Topology;
+  webRoot?: string;
+}
+
+/**
+ * Starts everything in one process: dynalite, the queues and their pollers, the event bus, the
+ * strict S3 endpoint, the dev identity and the HTTP API. A second start on the same data folder
+ * reuses its data; messages in flight at a crash reappear after their visibility timeout.
+ */
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const topo = options.topology ?? topology;
+  const log = createLogger('local-runtime', config);
+  for (const [name, value] of Object.entries(config.endpoints)) {
+    if (value)
+      throw new Error(
+        `QDN_${name.toUpperCase()}_ENDPOINT is for functions run against other endpoints; the embedded runtime serves its own. Unset it.`,
+      );
+  }
+  const dataDir = resolve(config.local.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
+  };
+  try {
+    const dynamo = await startDynalite({
+      host: config.local.host,
+      dataDir,
+      tableName: config.tableName,
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(() => dynamo.close());
+
+    const queues = new QueueStore({ path: join(dataDir, 'queues.sqlite') });
+    stops.push(() => queues.close());
+    for (const q of Object.values(topo.queues)) {
+      queues.define({
+        name: q.dlqName,
+        visibilityTimeoutSeconds: 30,
+        retentionSeconds: q.dlqRetentionSeconds,
+      });
+      queues.define({
+        name: q.name,
+        visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
+        retentionSeconds: q.retentionSeconds,
+        redrive: { deadLetterQueue: q.dlqName, maxReceiveCount: q.maxReceiveCount },
+      });
+    }
+
+    const bus = new LocalEventBus({
+      name: config.eventBusName,
+      region: config.region,
+      rules: topo.bus.rules.map((rule) => ({
+        name: rule.name,
+        source: rule.source,
+        detailTypes: rule.detailTypes,
+        target: (body: string) => void queues.send(topo.queues[rule.targetQueue].name, body),
+      })),
+    });
+
+    const identity = await loadDevIdentity({
+      dataDir,
+      audience: config.auth.audience,
+      roleClaim: config.auth.roleClaim,
+    });
+    const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
+    let ready = false;
+    const urls = { api: '', s3: '', dynamodb: dynamo.url };
+    const api = await startApiServer({
+      host: config.local.host,
+      port: config.local.port,
+      routes: topo.routes,
+      handlers,
+      webRoot: resolve(options.webRoot ?? join(import.meta.dirname, '..', 'web')),
+      bus,
+      identity,
+      ready: () => ready,
+      log,
+      info: () => ({
+        api: urls.api,
+        s3: urls.s3,
+        dynamodb: urls.dynamodb,
+        data_dir: dataDir,
+        bucket: config.uploadsBucket,
+        users: seedUsers.map((u) => ({ sub: u.sub, role: u.role, name: u.name })),
+        jobs: seedJobs.map((j) => ({
+          job_id: j.jobId,
+          customer_id: j.customerId,
+          crew_ids: j.crewIds,
+          address: j.address,
+        })),
+      }),
+    });
+    stops.push(() => closeServer(api.server));
+    urls.api = api.url;
+
+    const bucket = topo.buckets.uploads;
+    const localOrigins = [api.url, api.url.replace('127.0.0.1', 'localhost')];
+    const s3 = await startS3Server({
+      host: config.local.host,
+      port: config.local.s3Port,
+      dataDir,
+      region: config.region,
+      credentials: [LOCAL_CREDENTIALS],
+      buckets: [
+        {
+          name: config.uploadsBucket,
+          cors: bucket.cors.map((rule) => ({
+            ...rule,
+            allowedOrigins: [...rule.allowedOrigins, ...localOrigins],
+          })),
+          notifications: bucket.notifications.map((n) => ({
+            id: `${n.queue}-notification`,
+            prefix: n.prefix,
+            send: (body: string) => void queues.send(topo.queues[n.queue].name, body),
+          })),
+        },
+      ],
+      log: (entry) => log.debug('s3', entry),
+    });
+    stops.push(() => s3.close());
+    urls.s3 = s3.url;
+
+    const functionConfig: Config = {
+      ...config,
+      endpoints: { s3: s3.url, dynamodb: dynamo.url, events: api.url },
+      credentials: LOCAL_CREDENTIALS,
+      auth: { ...config.auth, issuer: identity.issuer, jwksUrl: `${api.url}/.well-known/jwks.json` },
+    };
+    const seedClients = createAwsClients(functionConfig);
+    await seedJobsTable(seedClients.dynamo, config.tableName);
+    seedClients.dynamo.destroy();
+
+    const loaded = new Map<FunctionName, LocalFunction>();
+    for (const [name, load] of Object.entries(localFunctions) as Array<
+      [FunctionName, NonNullable<(typeof localFunctions)[FunctionName]>]
+    >) {
+      const fn = await load(functionConfig);
+      loaded.set(name, fn);
+      if (fn.http) handlers[name] = fn.http;
+    }
+
+    const pollers: Poller[] = [];
+    for (const q of Object.values(topo.queues)) {
+      const fn = loaded.get(q.consumer.function);
+      if (!fn?.sqs) {
+        log.warn('queue has no local consumer yet; messages wait in it', {
+          queue: q.name,
+          function: q.consumer.function,
+        });
+        continue;
+      }
+      pollers.push(
+        new Poller({
+          store: queues,
+          queue: q.name,
+          region: config.region,
+          handler: fn.sqs,
+          functionName: q.consumer.function,
+          batchSize: q.consumer.batchSize,
+          maxBatchingWindowSeconds: q.consumer.maxBatchingWindowSeconds,
+          maxConcurrency: q.consumer.maxConcurrency,
+          timeoutSeconds: topo.functions[q.consumer.function].timeoutSeconds,
+          log: (entry) => log.debug('poller', entry),
+        }),
+      );
+    }
+    const unsubscribe = queues.onSend((queue) => {
+      for (const p of pollers) if (p.queue === queue) p.nudge();
+    });
+    for (const p of pollers) p.start();
+    // Pollers stop before the store closes: in-flight batches finish (or their messages return).
+    stops.push(async () => {
+      unsubscribe();
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+    ready = true;
+    return { urls, dataDir, functionConfig, queues, bus, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
