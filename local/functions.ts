@@ -13,4 +13,8 @@ export interface LocalFunction {
  * Maps a function's folder name to its handler factory, given the runtime's config. This is the
  * one place where `local/` imports `functions/`; the CDK app maps the same names to entry files.
  */
-export const localFunctions: Partial<Record<FunctionName, (config: Config) => Promise<LocalFunction>>> = {};
+export const localFunctions: Partial<Record<FunctionName, (config: Config) => Promise<LocalFunction>>> = {
+  presign: async (config) => ({
+    http: (await import('../functions/presign/app.ts')).createPresignHandler(config),
+  }),
+};

@@ -25,7 +25,7 @@ export function readBoxHeader(bytes: Uint8Array, start: number, containerEnd: nu
   const size32 = cursor.uint(4);
   const type = cursor.fourcc();
   // size 1: a 64-bit largesize follows; size 0: the box runs to the end of its container.
-  let size = size32 === 1 ? cursor.uint(8) : size32 === 0 ? containerEnd - start : size32;
+  const size = size32 === 1 ? cursor.uint(8) : size32 === 0 ? containerEnd - start : size32;
   if (type === 'uuid') cursor.skip(16);
   const headerSize = cursor.offset;
   if (size < headerSize || start + size > containerEnd) {
@@ -33,7 +33,6 @@ export function readBoxHeader(bytes: Uint8Array, start: number, containerEnd: nu
       `Expected box '${printable(type)}' at ${start} to fit between ${headerSize} bytes and its container end ${containerEnd} but its size is ${size}`,
     );
   }
-  size = Math.floor(size);
   return { type, start, size, headerSize };
 }
 

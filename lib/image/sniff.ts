@@ -1,5 +1,11 @@
 /** Image types recognised from their magic bytes. */
-export type SniffedType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/heif' | 'image/avif';
+export type SniffedType =
+  | 'image/jpeg'
+  | 'image/png'
+  | 'image/webp'
+  | 'image/heic'
+  | 'image/heif'
+  | 'image/avif';
 
 /** Head bytes {@link sniffImageType} looks at; an `ftyp` box with a dozen brands fits. */
 export const SNIFF_BYTES = 64;

@@ -1,0 +1,81 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Caller } from '../../lib/auth/caller.ts';
+import type { Config } from '../../lib/config/config.ts';
+import { parseQuery } from '../../lib/http/request.ts';
+import { json } from '../../lib/http/response.ts';
+import type { JobRepository } from '../../lib/repo/jobs.ts';
+import type { Photo } from '../../lib/repo/photo.ts';
+import type { PhotoRepository } from '../../lib/repo/photos.ts';
+import { authorizeView } from './access.ts';
+import { listPhotosQuery } from './schemas.ts';
+
+/** What `GET /list-photos` needs. */
+export interface ListPhotosDeps {
+  config: Config;
+  s3: S3Client;
+  jobs: JobRepository;
+  photos: PhotoRepository;
+}
+
+const DEFAULT_PAGE = 100;
+
+/** Lists a job's photos in upload order with short-lived thumbnail URLs — never an original's. */
+export async function listPhotos(
+  event: APIGatewayProxyEventV2,
+  caller: Caller,
+  deps: ListPhotosDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const query = parseQuery(event, listPhotosQuery);
+  await authorizeView(caller, query.job_id, deps.jobs);
+  const page = await deps.photos.list(query.job_id, {
+    limit: query.limit ?? DEFAULT_PAGE,
+    ...(query.cursor ? { after: query.cursor } : {}),
+  });
+  const photos = await Promise.all(page.photos.map((photo) => toApi(photo, deps)));
+  return json(200, { job_id: query.job_id, photos, next_cursor: page.nextCursor });
+}
+
+async function toApi(photo: Photo, deps: ListPhotosDeps) {
+  return {
+    photo_id: photo.photoId,
+    status: photo.status,
+    uploaded_at: photo.receivedAt ?? null,
+    taken_at: photo.takenAt ?? null,
+    gps: photo.gps ? { lat: photo.gps.lat, lon: photo.gps.lon, source: photo.gps.source } : null,
+    width: photo.width ?? null,
+    height: photo.height ?? null,
+    far_from_site: photo.farFromSite ?? false,
+    thumbnails:
+      photo.status === 'ready' && photo.thumbnails ? await signThumbnails(photo.thumbnails, deps) : null,
+    reason: photo.status === 'ready' ? null : (photo.reason ?? reasonFor(photo)),
+  };
+}
+
+async function signThumbnails(
+  keys: Record<string, string>,
+  deps: ListPhotosDeps,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(keys).map(async ([size, key]) => {
+      const command = new GetObjectCommand({ Bucket: deps.config.uploadsBucket, Key: key });
+      return [
+        size,
+        await getSignedUrl(deps.s3, command, { expiresIn: deps.config.uploads.thumbUrlTtlSeconds }),
+      ];
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+function reasonFor(photo: Photo): string | null {
+  switch (photo.status) {
+    case 'pending':
+      return 'Waiting for the upload to arrive.';
+    case 'received':
+      return 'Checked; thumbnails are being made.';
+    default:
+      return null;
+  }
+}
