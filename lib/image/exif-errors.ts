@@ -32,3 +32,14 @@ export class ExifBudgetError extends ExifError {
     this.spent = spent;
   }
 }
+
+/**
+ * The range reader itself failed (S3 throttling, timeout, network). Not an ExifError: it says
+ * nothing about the file, so `readExif` rethrows its `cause` for the handler to retry.
+ */
+export class RangeReadError extends Error {
+  constructor(start: number, endInclusive: number, cause: unknown) {
+    super(`Range read of bytes ${start}-${endInclusive} failed`, { cause });
+    this.name = 'RangeReadError';
+  }
+}

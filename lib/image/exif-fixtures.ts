@@ -1,5 +1,5 @@
 // Test fixtures only: images generated with sharp, never binary files checked in.
-import sharp, { type Exif } from 'sharp';
+import sharp, { type Exif, type Sharp } from 'sharp';
 
 /** EXIF for sharp's `withExif`: IFD0 is the image, IFD2 the Exif IFD, IFD3 the GPS IFD (libvips naming). */
 export function phoneExif(overrides: { lat?: string; latRef?: string } = {}): Exif {
@@ -20,7 +20,7 @@ export function phoneExif(overrides: { lat?: string; latRef?: string } = {}): Ex
 export const PHONE_GPS = { lat: 39 + 57 / 60 + 9 / 3600, lon: -(75 + 9 / 60 + 49 / 3600) };
 
 /** Random RGB pixels, which no encoder can shrink, so the image data is large and EXIF ends up far in. */
-export function noise(width: number, height: number, seed = 1): sharp.Sharp {
+export function noise(width: number, height: number, seed = 1): Sharp {
   const pixels = Buffer.alloc(width * height * 3);
   let state = seed;
   for (let i = 0; i < pixels.length; i += 1) {
@@ -34,7 +34,7 @@ export function noise(width: number, height: number, seed = 1): sharp.Sharp {
 }
 
 /** A small flat image. */
-export function flat(width = 64, height = 48): sharp.Sharp {
+export function flat(width = 64, height = 48): Sharp {
   return sharp({ create: { width, height, channels: 3, background: '#7a6a5a' } });
 }
 

@@ -1,4 +1,4 @@
-import { ExifError } from './exif-errors.ts';
+import { ExifError, RangeReadError } from './exif-errors.ts';
 import { findHeifExif } from './exif-heif.ts';
 import { findJpegExif } from './exif-jpeg.ts';
 import { findPngExif } from './exif-png.ts';
@@ -36,14 +36,20 @@ const STRATEGIES: Record<SniffedType, Strategy> = {
   'image/avif': { find: findHeifExif, readAhead: 16 * KiB },
 };
 
-/** Locates the TIFF/EXIF block with ≤ 3 ranged reads and ≤ 96 KiB in total, then parses it with exifr. */
+/**
+ * Locates the TIFF/EXIF block with ≤ 3 ranged reads and ≤ 96 KiB in total, then parses it with exifr.
+ * A malformed or hostile file never makes it throw: it resolves with `facts: null` (or facts with
+ * nulls) and an `error`. It rejects only when `read` itself fails, with the reader's own error,
+ * because that is a transient fault of the store (to retry), not a verdict on the file.
+ */
 export async function readExif(
   read: RangeReader,
   size: number,
   type: SniffedType,
   head?: Uint8Array,
 ): Promise<ExifReadResult> {
-  const strategy = STRATEGIES[type];
+  // hasOwn: a type that slipped past the compiler must not pick up Object.prototype members.
+  const strategy = Object.hasOwn(STRATEGIES, type) ? STRATEGIES[type] : undefined;
   if (!strategy || !Number.isSafeInteger(size) || size < 0) {
     return {
       facts: null,
@@ -65,6 +71,7 @@ export async function readExif(
     const { facts, problems } = await parseTiffBlock(block);
     return problems.length > 0 ? { facts, ...spent(), error: problems.join('; ') } : { facts, ...spent() };
   } catch (error) {
+    if (error instanceof RangeReadError) throw error.cause;
     // Malformed files are expected input, not faults: report them instead of throwing.
     const message = error instanceof ExifError ? error.message : `Unexpected: ${String(error)}`;
     return { facts: null, ...spent(), error: message };

@@ -12,7 +12,10 @@ describe('distanceMeters', () => {
   });
 
   it('gives a degree of latitude and half the globe exactly on the sphere', () => {
-    expect(distanceMeters({ lat: 0, lon: 10 }, { lat: 1, lon: 10 })).toBeCloseTo((Math.PI * EARTH_RADIUS_M) / 180, 6);
+    expect(distanceMeters({ lat: 0, lon: 10 }, { lat: 1, lon: 10 })).toBeCloseTo(
+      (Math.PI * EARTH_RADIUS_M) / 180,
+      6,
+    );
     expect(distanceMeters({ lat: 0, lon: 0 }, { lat: 0, lon: 180 })).toBeCloseTo(Math.PI * EARTH_RADIUS_M, 3);
   });
 
@@ -27,6 +30,8 @@ describe('distanceMeters', () => {
     expect(() => distanceMeters({ lat: 95, lon: 0 }, { lat: 0, lon: 0 })).toThrow(
       'Expected a latitude in [-90, 90] for a.lat but received 95',
     );
-    expect(() => distanceMeters({ lat: 0, lon: 0 }, { lat: 0, lon: Number.NaN })).toThrow(/b\.lon but received NaN/);
+    expect(() => distanceMeters({ lat: 0, lon: 0 }, { lat: 0, lon: Number.NaN })).toThrow(
+      /b\.lon but received NaN/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ExifBudgetError, ExifFormatError } from './exif-errors.ts';
+import { ExifBudgetError, ExifFormatError, RangeReadError } from './exif-errors.ts';
 import type { RangeReader, ReadStats } from './range-reader.ts';
 
 /** Random access to an object's bytes for the container walkers. */
@@ -92,7 +92,9 @@ export class BoundedSource implements ByteSource {
       );
     }
     const length = Math.min(Math.max(need, readAhead), left, this.size - from);
-    const data = await this.#read(from, from + length - 1);
+    const data = await this.#read(from, from + length - 1).catch((cause: unknown) => {
+      throw new RangeReadError(from, from + length - 1, cause);
+    });
     this.stats.requests += 1;
     this.stats.bytes += data.length;
     // A reader that returns more than asked must not grow our window beyond the budget.

@@ -29,12 +29,29 @@ describe('sniffImageType', () => {
     ['msf1', ['hevc'], 'image/heic'],
     ['mif1', ['miaf', 'avif'], 'image/avif'],
     ['avis', ['msf1'], 'image/avif'],
-  ] as [string, string[], SniffedType][])('reads ftyp major %s with %j as %s', (major, compatible, expected) => {
-    expect(sniffImageType(ftyp(major, compatible))).toBe(expected);
-  });
+  ] as [string, string[], SniffedType][])(
+    'reads ftyp major %s with %j as %s',
+    (major, compatible, expected) => {
+      expect(sniffImageType(ftyp(major, compatible))).toBe(expected);
+    },
+  );
 
   it('reads brands only as far as the head goes', () => {
-    const box = ftyp('isom', ['mp41', 'mp42', 'iso2', 'avc1', 'dash', 'cmfc', 'iso6', 'msdh', 'msix', 'iso8', 'iso9', 'isoa', 'mif1']);
+    const box = ftyp('isom', [
+      'mp41',
+      'mp42',
+      'iso2',
+      'avc1',
+      'dash',
+      'cmfc',
+      'iso6',
+      'msdh',
+      'msix',
+      'iso8',
+      'iso9',
+      'isoa',
+      'mif1',
+    ]);
     expect(sniffImageType(box.subarray(0, SNIFF_BYTES))).toBeNull();
     expect(sniffImageType(box)).toBe('image/heif');
   });

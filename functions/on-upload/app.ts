@@ -1,0 +1,72 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
+import type { Config } from '../../lib/config/config.ts';
+import { s3NotificationBody } from '../../lib/events/s3-event.ts';
+import { createLogger } from '../../lib/log/logger.ts';
+import { JobRepository } from '../../lib/repo/jobs.ts';
+import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
+import { PhotoRepository } from '../../lib/repo/photos.ts';
+import { type OnUploadDeps, processS3Record } from './process-record.ts';
+
+/** Overrides for tests. */
+export interface OnUploadOverrides {
+  clients?: AwsClients;
+  now?: () => number;
+}
+
+/** Raised for a queue message that is not an S3 notification: it fails its record only. */
+export class MalformedMessageError extends Error {
+  constructor(messageId: string, detail: string) {
+    super(`Expected an S3 event notification in message ${messageId} but ${detail}`);
+    this.name = 'MalformedMessageError';
+  }
+}
+
+/**
+ * Builds the on-upload SQS handler. Powertools' BatchProcessor runs the records of a batch in
+ * parallel and reports only the failed ones in `batchItemFailures`.
+ */
+export function createOnUploadHandler(config: Config, overrides: OnUploadOverrides = {}) {
+  const clients = overrides.clients ?? createAwsClients(config);
+  const logger = createLogger('on-upload', config);
+  const deps: OnUploadDeps = {
+    config,
+    s3: clients.s3,
+    events: clients.events,
+    jobs: new JobRepository(clients.dynamo, config.tableName),
+    photos: new PhotoRepository(clients.dynamo, config.tableName),
+    transitions: new PhotoTransitions(clients.dynamo, config.tableName),
+    logger,
+    now: overrides.now ?? Date.now,
+  };
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      throw new MalformedMessageError(record.messageId, 'the body is not JSON');
+    }
+    const parsed = s3NotificationBody.safeParse(body);
+    if (!parsed.success)
+      throw new MalformedMessageError(record.messageId, parsed.error.issues[0]?.message ?? '');
+    if (!('Records' in parsed.data)) {
+      logger.info('s3:TestEvent acknowledged');
+      return;
+    }
+    for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps);
+  };
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+    for (const failure of processor.errors) {
+      logger.warn('record failed; it returns to the queue', { error: failure.message, name: failure.name });
+    }
+    return response;
+  };
+}

@@ -1,0 +1,141 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../../lib/config/config.ts';
+import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
+import { emitOnce } from '../../lib/events/emit-once.ts';
+import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
+import { parsePhotoKey, quarantineKey } from '../../lib/keys/photo-keys.ts';
+import type { JobRepository } from '../../lib/repo/jobs.ts';
+import { FINAL_STATUSES } from '../../lib/repo/photo.ts';
+import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
+import type { PhotoRepository } from '../../lib/repo/photos.ts';
+import { moveOrDelete } from '../../lib/s3/move-object.ts';
+import { ObjectMissingError } from '../../lib/s3/object-reader.ts';
+import { topology } from '../../lib/topology/topology.ts';
+import { inspectObject } from './inspect-object.ts';
+import { locatePhoto } from './location.ts';
+import { VerdictError } from './verdicts.ts';
+
+/** What the on-upload stage needs. */
+export interface OnUploadDeps {
+  config: Config;
+  s3: S3Client;
+  events: EventBridgeClient;
+  jobs: JobRepository;
+  photos: PhotoRepository;
+  transitions: PhotoTransitions;
+  logger: Logger;
+  now: () => number;
+}
+
+const typeOfExt = Object.fromEntries(
+  Object.entries(topology.uploads.contentTypes).map(([type, ext]) => [ext, type]),
+);
+
+/**
+ * Decides once and for good about one uploaded object: `received` (and `photo.received` on the
+ * bus), or a `rejected`/`missing` verdict with a reason. Throws only for faults worth a retry.
+ */
+export async function processS3Record(record: S3EventRecord, deps: OnUploadDeps): Promise<void> {
+  const { config, logger } = deps;
+  const bucket = record.s3.bucket.name;
+  const key = decodeS3Key(record.s3.object.key);
+  const sequencer = normalizeSequencer(record.s3.object.sequencer);
+  const parts = parsePhotoKey(key);
+  if (!parts) {
+    // Not a key this pipeline issued (put by hand or by another tool): keep it out of the way.
+    await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+    logger.error('object under photos/ with a key the pipeline never issues; moved aside', { key });
+    return;
+  }
+  const ids = { jobId: parts.jobId, photoId: parts.photoId };
+  const log = (message: string, extra: Record<string, unknown> = {}) =>
+    logger.info(message, { correlation_id: parts.photoId, job_id: parts.jobId, key, sequencer, ...extra });
+
+  const photo = await deps.photos.get(parts.jobId, parts.photoId);
+  if (photo && FINAL_STATUSES.includes(photo.status) && (photo.sequencer ?? '') >= sequencer) {
+    return log('already decided; duplicate or late event acknowledged', { status: photo.status });
+  }
+  const target = { ...ids, key, sequencer };
+  try {
+    const inspection = await inspectObject(
+      deps.s3,
+      {
+        bucket,
+        key,
+        size: record.s3.object.size,
+        declaredType: photo?.declaredType ?? typeOfExt[parts.ext] ?? '?',
+      },
+      config.uploads.maxBytes,
+    );
+    const job = await deps.jobs.get(parts.jobId);
+    const where = locatePhoto(
+      inspection.exif,
+      photo?.deviceGps ?? null,
+      job?.site ?? null,
+      config.uploads.farFromSiteMeters,
+    );
+    const outcome = await deps.transitions.received({
+      ...target,
+      size: inspection.size,
+      etag: record.s3.object.eTag ?? null,
+      sniffedType: inspection.type,
+      receivedAt: new Date(deps.now()).toISOString(),
+      takenAt: inspection.exif?.takenAt ?? null,
+      gps: where.gps,
+      exif: inspection.exif
+        ? {
+            make: inspection.exif.make,
+            model: inspection.exif.model,
+            orientation: inspection.exif.orientation,
+          }
+        : null,
+      distanceM: where.distanceM,
+      farFromSite: where.farFromSite,
+    });
+    if (outcome === 'recorded' || outcome === 'duplicate') {
+      const detail: PhotoReceivedDetail = {
+        job_id: parts.jobId,
+        photo_id: parts.photoId,
+        bucket,
+        key,
+        size: inspection.size,
+        content_type: inspection.type,
+        sequencer,
+        ...(record.s3.object.eTag ? { etag: record.s3.object.eTag } : {}),
+        orientation: inspection.exif?.orientation ?? null,
+      };
+      await emitOnce({ ...deps, busName: config.eventBusName }, target, 'photo.received', detail);
+    }
+    log('photo received', {
+      outcome,
+      gps_source: where.gps?.source ?? null,
+      far_from_site: where.farFromSite,
+      exif_reads: inspection.reads,
+      ...(inspection.exifError ? { exif_problem: inspection.exifError } : {}),
+    });
+  } catch (error) {
+    if (error instanceof VerdictError) {
+      const outcome = await deps.transitions.verdict(target, error.status, error.code, error.message);
+      if (outcome === 'recorded' || outcome === 'duplicate') {
+        await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+      }
+      return log('photo rejected', { outcome, reason_code: error.code, reason: error.message });
+    }
+    if (error instanceof ObjectMissingError) {
+      const outcome = await deps.transitions.verdict(
+        target,
+        'missing',
+        'object_missing',
+        'The upload was deleted before it could be checked.',
+      );
+      return log('object missing', { outcome });
+    }
+    throw error;
+  }
+}
+
+function rejectedDestination(config: Config, key: string): string | null {
+  return config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(key) : null;
+}

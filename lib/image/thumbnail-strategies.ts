@@ -1,0 +1,69 @@
+import sharp, { type OutputInfo, type ResizeOptions, type Sharp } from 'sharp';
+import type { RenderedThumbnail, RenderOptions, ThumbnailSource, ThumbnailSpec } from './thumbnail-types.ts';
+
+/** A way of turning one checked original into every thumbnail size; results follow `options.sizes`. */
+export type ThumbnailStrategy = (
+  source: ThumbnailSource,
+  options: RenderOptions,
+) => Promise<RenderedThumbnail[]>;
+
+/** The strategies the benchmark compares; `thumbnails.ts` picks one. */
+export type ThumbnailStrategyName = 'independent' | 'clone' | 'chained' | 'full-decode';
+
+function fitInside(longEdge: number): ResizeOptions {
+  // A square box with fit 'inside' bounds the long edge whatever the orientation.
+  return { width: longEdge, height: longEdge, fit: 'inside', withoutEnlargement: true };
+}
+
+async function encode(pipeline: Sharp, spec: ThumbnailSpec, quality: number): Promise<RenderedThumbnail> {
+  // No withMetadata()/keepExif(): sharp then writes no EXIF, XMP or ICC, so no GPS can leak.
+  const { data, info } = await pipeline
+    .resize(fitInside(spec.longEdge))
+    .webp({ quality })
+    .toBuffer({ resolveWithObject: true });
+  return { name: spec.name, data, width: info.width, height: info.height, contentType: 'image/webp' };
+}
+
+function fromRaw(data: Buffer, info: OutputInfo, maxInputPixels: number): Sharp {
+  const { width, height, channels } = info;
+  return sharp(data, { raw: { width, height, channels }, limitInputPixels: maxInputPixels });
+}
+
+/**
+ * (a) One pipeline per size straight from the compressed original, run side by side. Each
+ * decodes again, but a JPEG decodes with shrink-on-load (libjpeg's DCT scaling by 1/2, 1/4, 1/8),
+ * so the small size costs little and no full-resolution bitmap ever exists.
+ */
+const independent: ThumbnailStrategy = (source, { sizes, quality }) =>
+  Promise.all(sizes.map((spec) => encode(source.open(), spec, quality)));
+
+/** (b) One sharp instance, `clone()`d per size: sharp's fan-out idiom, meant for streamed input. */
+const clone: ThumbnailStrategy = (source, { sizes, quality }) => {
+  const base = source.open();
+  return Promise.all(sizes.map((spec) => encode(base.clone(), spec, quality)));
+};
+
+/** (c) Decode once to the largest size as raw pixels, then encode every size from that bitmap. */
+const chained: ThumbnailStrategy = async (source, { sizes, quality, maxInputPixels }) => {
+  const longest = Math.max(...sizes.map((s) => s.longEdge));
+  const { data, info } = await source
+    .open()
+    .resize(fitInside(longest))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Promise.all(sizes.map((spec) => encode(fromRaw(data, info, maxInputPixels), spec, quality)));
+};
+
+/** (d) The naive baseline: decode the whole original to raw pixels, then resize each size from it. */
+const fullDecode: ThumbnailStrategy = async (source, { sizes, quality, maxInputPixels }) => {
+  const { data, info } = await source.open().raw().toBuffer({ resolveWithObject: true });
+  return Promise.all(sizes.map((spec) => encode(fromRaw(data, info, maxInputPixels), spec, quality)));
+};
+
+/** Every strategy by name, for the renderer and the benchmark. */
+export const thumbnailStrategies: Record<ThumbnailStrategyName, ThumbnailStrategy> = {
+  independent,
+  clone,
+  chained,
+  'full-decode': fullDecode,
+};
