@@ -2,11 +2,13 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
+import { isLastAttempt } from '../../lib/events/attempts.ts';
 import { s3NotificationBody } from '../../lib/events/s3-event.ts';
 import { createLogger } from '../../lib/log/logger.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
+import { topology } from '../../lib/topology/topology.ts';
 import { type OnUploadDeps, processS3Record } from './process-record.ts';
 
 /** Overrides for tests. */
@@ -56,7 +58,8 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
       logger.info('s3:TestEvent acknowledged');
       return;
     }
-    for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps);
+    const last = isLastAttempt(record, topology.queues.uploads.maxReceiveCount);
+    for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps, last);
   };
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

@@ -37,7 +37,11 @@ const typeOfExt = Object.fromEntries(
  * Decides once and for good about one uploaded object: `received` (and `photo.received` on the
  * bus), or a `rejected`/`missing` verdict with a reason. Throws only for faults worth a retry.
  */
-export async function processS3Record(record: S3EventRecord, deps: OnUploadDeps): Promise<void> {
+export async function processS3Record(
+  record: S3EventRecord,
+  deps: OnUploadDeps,
+  lastAttempt = false,
+): Promise<void> {
   const { config, logger } = deps;
   const bucket = record.s3.bucket.name;
   const key = decodeS3Key(record.s3.object.key);
@@ -131,6 +135,11 @@ export async function processS3Record(record: S3EventRecord, deps: OnUploadDeps)
         'The upload was deleted before it could be checked.',
       );
       return log('object missing', { outcome });
+    }
+    if (lastAttempt) {
+      // The queue dead-letters the message after this: leave the reason where ops look first.
+      const reason = `The upload could not be checked: ${error instanceof Error ? error.message : String(error)}`;
+      await deps.transitions.verdict(target, 'failed', 'processing_failed', reason).catch(() => undefined);
     }
     throw error;
   }

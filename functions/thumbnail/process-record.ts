@@ -1,0 +1,160 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../../lib/config/config.ts';
+import type { PhotoProcessedDetail, PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
+import { emitOnce } from '../../lib/events/emit-once.ts';
+import { readAllHashed } from '../../lib/image/hash-stream.ts';
+import { ImageRejectedError } from '../../lib/image/image-errors.ts';
+import { renderThumbnails } from '../../lib/image/thumbnails.ts';
+import { quarantineKey, thumbnailKey } from '../../lib/keys/photo-keys.ts';
+import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
+import type { PhotoRepository } from '../../lib/repo/photos.ts';
+import { moveOrDelete } from '../../lib/s3/move-object.ts';
+import { topology } from '../../lib/topology/topology.ts';
+
+/** What the thumbnail stage needs. */
+export interface ThumbnailDeps {
+  config: Config;
+  s3: S3Client;
+  events: EventBridgeClient;
+  photos: PhotoRepository;
+  transitions: PhotoTransitions;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Reads the original once (hashing it on the way in), renders every size, writes them, and
+ * records `ready` — or a `rejected`/`missing` verdict. Throws only for faults worth a retry.
+ */
+export async function processPhotoReceived(detail: PhotoReceivedDetail, deps: ThumbnailDeps): Promise<void> {
+  const { config, logger } = deps;
+  const ids = { jobId: detail.job_id, photoId: detail.photo_id, sequencer: detail.sequencer };
+  const log = (message: string, extra: Record<string, unknown> = {}) =>
+    logger.info(message, {
+      correlation_id: detail.photo_id,
+      job_id: detail.job_id,
+      key: detail.key,
+      ...extra,
+    });
+
+  const photo = await deps.photos.get(detail.job_id, detail.photo_id);
+  if (!photo) throw new Error(`Expected photo ${detail.photo_id} of job ${detail.job_id} to be recorded`);
+  if (photo.sequencer !== detail.sequencer) return log('event for an older object version; ignored');
+  if (photo.status === 'ready') {
+    // A duplicate: the thumbnails exist; make sure the event went out once.
+    await emitProcessed(
+      deps,
+      ids,
+      photo.width ?? 0,
+      photo.height ?? 0,
+      photo.thumbnails ?? {},
+      photo.sha256 ?? '',
+    );
+    return log('already ready; duplicate acknowledged');
+  }
+  if (photo.status !== 'received' && photo.status !== 'failed')
+    return log('not waiting for thumbnails', { status: photo.status });
+
+  const target = { ...ids, key: detail.key };
+  let original: Awaited<ReturnType<typeof readAllHashed>>;
+  try {
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: detail.bucket, Key: detail.key }));
+    original = await readAllHashed(object.Body as AsyncIterable<Uint8Array>, config.uploads.maxBytes);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') {
+      const outcome = await deps.transitions.verdict(
+        target,
+        'missing',
+        'object_missing',
+        'The original was deleted before thumbnails were made.',
+      );
+      return log('original missing', { outcome });
+    }
+    if (error instanceof ImageRejectedError) return reject(deps, detail, target, error, log);
+    throw error;
+  }
+
+  let rendered: Awaited<ReturnType<typeof renderThumbnails>>;
+  try {
+    rendered = await renderThumbnails(original.buffer, {
+      sizes: topology.thumbnails.sizes,
+      quality: config.images.webpQuality,
+      maxInputPixels: config.images.maxInputPixels,
+    });
+  } catch (error) {
+    if (error instanceof ImageRejectedError) return reject(deps, detail, target, error, log);
+    throw error;
+  }
+
+  const keys: Record<string, string> = {};
+  await Promise.all(
+    rendered.thumbnails.map(async (thumb) => {
+      const key = thumbnailKey(detail.job_id, detail.photo_id, thumb.name);
+      keys[thumb.name] = key;
+      await deps.s3.send(
+        new PutObjectCommand({
+          Bucket: detail.bucket,
+          Key: key,
+          Body: thumb.data,
+          ContentType: thumb.contentType,
+          CacheControl: topology.thumbnails.cacheControl,
+        }),
+      );
+    }),
+  );
+  const outcome = await deps.transitions.ready({
+    ...ids,
+    width: rendered.width,
+    height: rendered.height,
+    thumbnails: keys,
+    sha256: original.sha256,
+    readyAt: new Date(deps.now()).toISOString(),
+  });
+  if (outcome === 'recorded' || outcome === 'duplicate') {
+    await emitProcessed(deps, ids, rendered.width, rendered.height, keys, original.sha256);
+  }
+  log('photo ready', {
+    outcome,
+    width: rendered.width,
+    height: rendered.height,
+    bytes: original.bytes,
+    format: rendered.format,
+  });
+}
+
+async function emitProcessed(
+  deps: ThumbnailDeps,
+  ids: { jobId: string; photoId: string; sequencer: string },
+  width: number,
+  height: number,
+  thumbnails: Record<string, string>,
+  sha256: string,
+): Promise<void> {
+  const detail: PhotoProcessedDetail = {
+    job_id: ids.jobId,
+    photo_id: ids.photoId,
+    width,
+    height,
+    thumbnails,
+    sha256,
+  };
+  await emitOnce({ ...deps, busName: deps.config.eventBusName }, ids, 'photo.processed', detail);
+}
+
+async function reject(
+  deps: ThumbnailDeps,
+  detail: PhotoReceivedDetail,
+  target: { jobId: string; photoId: string; sequencer: string; key: string },
+  error: ImageRejectedError,
+  log: (message: string, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  const outcome = await deps.transitions.verdict(target, 'rejected', error.reason, error.message);
+  if (outcome === 'recorded' || outcome === 'duplicate') {
+    const destination =
+      deps.config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(detail.key) : null;
+    await moveOrDelete(deps.s3, detail.bucket, detail.key, destination);
+  }
+  log('photo rejected by full decode', { outcome, reason_code: error.reason, reason: error.message });
+}
