@@ -14,7 +14,16 @@ export interface LocalFunction {
  * one place where `local/` imports `functions/`; the CDK app maps the same names to entry files.
  */
 export const localFunctions: Partial<Record<FunctionName, (config: Config) => Promise<LocalFunction>>> = {
-  presign: async (config) => ({
-    http: (await import('../functions/presign/app.ts')).createPresignHandler(config),
-  }),
+  presign: async (config) => {
+    const { createPresignHandler } = await import('../functions/presign/app.ts');
+    return { http: createPresignHandler(config) };
+  },
+  'on-upload': async (config) => {
+    const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
+    return { sqs: createOnUploadHandler(config) };
+  },
+  thumbnail: async (config) => {
+    const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
+    return { sqs: createThumbnailHandler(config) };
+  },
 };

@@ -28,6 +28,8 @@ export interface Runtime {
   functionConfig: Config;
   queues: QueueStore;
   bus: LocalEventBus;
+  /** The pollers, one per consumed queue (started unless `pollers: false`). */
+  pollers: Poller[];
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   topology?: Topology;
   webRoot?: string;
+  /** Start the queue pollers (default true); tests that deliver batches by hand turn them off. */
+  pollers?: boolean;
 }
 
 /**
@@ -152,7 +156,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           })),
         },
       ],
-      log: (entry) => log.debug('s3', entry),
+      log: (entry: Record<string, unknown>) => log.debug('s3', entry),
     });
     stops.push(() => s3.close());
     urls.s3 = s3.url;
@@ -204,14 +208,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const unsubscribe = queues.onSend((queue) => {
       for (const p of pollers) if (p.queue === queue) p.nudge();
     });
-    for (const p of pollers) p.start();
+    if (options.pollers !== false) for (const p of pollers) p.start();
     // Pollers stop before the store closes: in-flight batches finish (or their messages return).
     stops.push(async () => {
       unsubscribe();
       await Promise.all(pollers.map((p) => p.stop()));
     });
     ready = true;
-    return { urls, dataDir, functionConfig, queues, bus, stop };
+    return { urls, dataDir, functionConfig, queues, bus, pollers, stop };
   } catch (error) {
     await stop();
     throw error;

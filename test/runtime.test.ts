@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../lib/topology/topology.ts';
+import type { Topology } from '../lib/topology/types.ts';
+import { type LocalStack, startLocalStack } from './helpers/local-stack.ts';
+
+// Fast retries so a poisoned message reaches its DLQ within the test.
+const fastTopology: Topology = {
+  ...topology,
+  queues: {
+    ...topology.queues,
+    uploads: { ...topology.queues.uploads, visibilityTimeoutSeconds: 1, maxReceiveCount: 2 },
+  },
+};
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({}, { topology: fastTopology });
+});
+afterAll(() => stack?.stop());
+
+describe('the local runtime', () => {
+  it('answers /healthz and /dev/info', async () => {
+    expect(await stack.call('GET', '/healthz')).toMatchObject({ status: 200, body: { ok: true } });
+    const info = await stack.call('GET', '/dev/info');
+    expect(info.body).toMatchObject({
+      api: stack.api,
+      s3: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      dynamodb: expect.stringMatching(/^http:/),
+      data_dir: stack.runtime.dataDir,
+      users: expect.arrayContaining([{ sub: 'crew-demo', role: 'crew', name: expect.any(String) }]),
+      jobs: expect.arrayContaining([
+        expect.objectContaining({ job_id: 'job-demo-1', customer_id: 'cust-demo', crew_ids: ['crew-demo'] }),
+      ]),
+    });
+  });
+
+  it('issues tokens for seeded users only', async () => {
+    expect(
+      (await stack.call('POST', '/dev/token', { body: { sub: 'crew-demo', role: 'crew' } })).status,
+    ).toBe(200);
+    const wrongRole = await stack.call('POST', '/dev/token', { body: { sub: 'crew-demo', role: 'admin' } });
+    expect(wrongRole).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect((await stack.call('POST', '/dev/token', { body: { sub: 'nobody', role: 'crew' } })).status).toBe(
+      400,
+    );
+  });
+
+  it('answers unknown paths with the API error shape', async () => {
+    expect(await stack.call('GET', '/nope')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
+  });
+
+  it('serves the dashboard and never a file outside web/', async () => {
+    const page = await fetch(`${stack.api}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('QuickDumpNow');
+    expect((await fetch(`${stack.api}/..%2f..%2fpackage.json`)).status).toBe(404);
+  });
+
+  it('dead-letters a message whose handler keeps failing after maxReceiveCount, and redrives it', async () => {
+    const { queues } = stack.runtime;
+    const q = fastTopology.queues.uploads;
+    queues.send(q.name, 'this is not an S3 event');
+    await expect.poll(() => queues.counts(q.dlqName).visible, { timeout: 15_000, interval: 200 }).toBe(1);
+    const [dead] = queues.peek(q.dlqName);
+    expect(dead).toMatchObject({
+      body: 'this is not an S3 event',
+      receiveCount: 2,
+      deadLetterSourceQueue: q.name,
+    });
+    expect(dead?.lastError).toMatch(/reported in batchItemFailures/);
+
+    expect(queues.redrive(q.dlqName)).toBe(1);
+    expect(queues.counts(q.dlqName).visible).toBe(0);
+    // Back in the source queue it is delivered (and fails) again — it was moved, not lost.
+    await expect.poll(() => queues.counts(q.dlqName).visible, { timeout: 15_000, interval: 200 }).toBe(1);
+  });
+});
+
+describe('npm start', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'qdn-start-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('boots, prints the URLs and seeded users, stops cleanly on SIGTERM and reuses its data', async () => {
+    const first = await bootAndStop(dataDir);
+    expect(first.output).toContain('crew-demo');
+    expect(first.output).toContain('/dev/token');
+    expect(first.code).toBe(0);
+    const key = await readFile(join(dataDir, 'identity', 'signing-key.json'), 'utf8');
+    const second = await bootAndStop(dataDir);
+    expect(second.code).toBe(0);
+    expect(await readFile(join(dataDir, 'identity', 'signing-key.json'), 'utf8')).toBe(key);
+  }, 90_000);
+
+  it('stops with a message naming a malformed variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      env: { ...process.env, PORT: 'eighty', QDN_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT: .*received "eighty"/);
+  }, 30_000);
+});
+
+async function bootAndStop(dataDir: string): Promise<{ output: string; code: number | null }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    env: { ...process.env, PORT: String(port), QDN_DATA_DIR: dataDir, QDN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await expect
+    .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, {
+      timeout: 45_000,
+      interval: 250,
+    })
+    .toBe(200);
+  child.kill('SIGTERM');
+  return { output, code: await exited };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
