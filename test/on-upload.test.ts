@@ -9,6 +9,7 @@ import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
 import { heicWithExif } from '../lib/image/bmff-fixtures.ts';
 import { phoneExif, tiffBlockOf } from '../lib/image/exif-fixtures.ts';
+import type { Photo } from '../lib/repo/photo.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
@@ -67,7 +68,7 @@ async function photo(photoId: string, jobId = 'job-demo-1') {
   const out = await clients.dynamo.send(
     new GetCommand({ TableName: 'qdn', Key: { pk: `JOB#${jobId}`, sk: `PHOTO#${photoId}` } }),
   );
-  return out.Item as Record<string, any>;
+  return out.Item as Photo;
 }
 
 async function exists(key: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
 import { phoneExif } from '../lib/image/exif-fixtures.ts';
 import { forgedJpeg, noisyJpeg, pngBomb } from '../lib/image/thumbnail-fixtures.ts';
+import type { Photo } from '../lib/repo/photo.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
@@ -63,7 +64,7 @@ async function photo(photoId: string) {
   const out = await clients.dynamo.send(
     new GetCommand({ TableName: 'qdn', Key: { pk: 'JOB#job-demo-1', sk: `PHOTO#${photoId}` } }),
   );
-  return out.Item as Record<string, any>;
+  return out.Item as Photo;
 }
 
 async function object(key: string) {
@@ -94,7 +95,7 @@ describe('thumbnail', () => {
         large: `thumbs/job-demo-1/${photoId}/large.webp`,
       },
     });
-    const small = await object(item.thumbnails.small);
+    const small = await object(item.thumbnails?.small as string);
     expect(small.cacheControl).toBe(topology.thumbnails.cacheControl);
     const meta = await sharp(small.body).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 213, height: 320 });

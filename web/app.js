@@ -162,7 +162,7 @@ async function uploadOne(file, gps) {
         });
       }
       await postToS3(grant, file, contentType, (sent) => row.progress(sent / file.size));
-      row.done('Uploaded — checking…');
+      row.done('uploaded');
       loadPhotos(false).catch(() => {});
       return;
     } catch (error) {
