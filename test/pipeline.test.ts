@@ -15,21 +15,23 @@ afterAll(() => stack?.stop());
 
 /** A phone-like JPEG with GPS near the job-demo-1 site and EXIF orientation 6. */
 function phonePhoto(): Promise<Buffer> {
-  return sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#4a7' } })
-    .jpeg({ quality: 85 })
-    .withExif({
-      IFD0: { Make: 'Pixel', Model: 'Pixel 9' },
-      IFD2: { DateTimeOriginal: '2026:11:20 09:15:00' },
-      IFD3: {
-        GPSLatitudeRef: 'N',
-        GPSLatitude: '39/1 57/1 9/1',
-        GPSLongitudeRef: 'W',
-        GPSLongitude: '75/1 9/1 55/1',
-      },
-    })
-    // sharp writes Orientation only through withMetadata.
-    .withMetadata({ orientation: 6 })
-    .toBuffer();
+  return (
+    sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#4a7' } })
+      .jpeg({ quality: 85 })
+      .withExif({
+        IFD0: { Make: 'Pixel', Model: 'Pixel 9' },
+        IFD2: { DateTimeOriginal: '2026:11:20 09:15:00' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '39/1 57/1 9/1',
+          GPSLongitudeRef: 'W',
+          GPSLongitude: '75/1 9/1 55/1',
+        },
+      })
+      // sharp writes Orientation only through withMetadata.
+      .withMetadata({ orientation: 6 })
+      .toBuffer()
+  );
 }
 
 async function photoStatus(jobId: string, photoId: string, token: string) {

@@ -88,6 +88,12 @@ describe('readExif: JPEG', () => {
     expect(result.facts).toMatchObject({ gps: null, make: 'Apple', model: null, takenAt: null });
   });
 
+  it('falls back to the digitized time (exifr: CreateDate) without DateTimeOriginal', async () => {
+    const exif = { IFD2: { DateTimeDigitized: '2023:12:24 18:00:05', OffsetTimeDigitized: '+01:00' } };
+    const result = await read(await flat().withExif(exif).jpeg().toBuffer());
+    expect(result.facts?.takenAt).toBe('2023-12-24T18:00:05+01:00');
+  });
+
   it('drops an impossible position (latitude 95) and keeps the rest', async () => {
     const image = await flat()
       .withExif(phoneExif({ lat: '95/1 0/1 0/1' }))
