@@ -94,7 +94,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         name: rule.name,
         source: rule.source,
         detailTypes: rule.detailTypes,
-        target: (body: string) => void queues.send(topo.queues[rule.targetQueue].name, body),
+        target: (body: string) => {
+          queues.send(topo.queues[rule.targetQueue].name, body);
+        },
       })),
     });
 
@@ -152,7 +154,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           notifications: bucket.notifications.map((n) => ({
             id: `${n.queue}-notification`,
             prefix: n.prefix,
-            send: (body: string) => void queues.send(topo.queues[n.queue].name, body),
+            send: (body: string) => {
+              queues.send(topo.queues[n.queue].name, body);
+            },
           })),
         },
       ],

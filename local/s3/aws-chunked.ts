@@ -1,0 +1,93 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { S3Error } from './errors.ts';
+
+type State = 'size' | 'data' | 'data-end' | 'trailer' | 'done';
+
+/** A chunk-size line or trailer line longer than this is not aws-chunked. */
+const MAX_LINE = 4096;
+const CRLF = Buffer.from('\r\n');
+
+function malformed(reason: string): S3Error {
+  return new S3Error('IncompleteBody', `The request body is not valid aws-chunked encoding: ${reason}`, 400);
+}
+
+/**
+ * Decodes an `aws-chunked` body (`<hex size>[;ext]\r\n<data>\r\n ... 0\r\n<trailers>\r\n\r\n`),
+ * as the SDK sends stream bodies with `STREAMING-UNSIGNED-PAYLOAD-TRAILER`, and collects the
+ * trailers (e.g. `x-amz-checksum-crc32`) for checking once the body has ended.
+ */
+export class AwsChunkedDecoder extends Transform {
+  /** Trailer headers by lower-case name, complete once the stream has finished. */
+  readonly trailers = new Map<string, string>();
+  #state: State = 'size';
+  #line = Buffer.alloc(0);
+  #remaining = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.#consume(chunk);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(this.#state === 'done' ? null : malformed('the body ended before its final chunk'));
+  }
+
+  #consume(input: Buffer): void {
+    let chunk = input;
+    while (chunk.length > 0) {
+      if (this.#state === 'data') {
+        const take = Math.min(this.#remaining, chunk.length);
+        this.push(chunk.subarray(0, take));
+        this.#remaining -= take;
+        chunk = chunk.subarray(take);
+        if (this.#remaining === 0) this.#state = 'data-end';
+        continue;
+      }
+      if (this.#state === 'done') return;
+      const end = chunk.indexOf(0x0a);
+      const piece = end < 0 ? chunk : chunk.subarray(0, end + 1);
+      chunk = end < 0 ? Buffer.alloc(0) : chunk.subarray(end + 1);
+      this.#line = Buffer.concat([this.#line, piece]);
+      if (this.#line.length > MAX_LINE) throw malformed('a line is too long');
+      if (end >= 0) {
+        const line = this.#line;
+        this.#line = Buffer.alloc(0);
+        if (!line.subarray(-2).equals(CRLF)) throw malformed('a line does not end with CRLF');
+        this.#onLine(line.subarray(0, -2).toString('latin1'));
+      }
+    }
+  }
+
+  #onLine(line: string): void {
+    switch (this.#state) {
+      case 'size': {
+        // `;chunk-signature=...` belongs to signed streaming, which is refused before decoding.
+        const hex = line.split(';')[0] ?? '';
+        if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) throw malformed(`bad chunk size "${hex}"`);
+        this.#remaining = Number.parseInt(hex, 16);
+        this.#state = this.#remaining === 0 ? 'trailer' : 'data';
+        return;
+      }
+      case 'data-end':
+        if (line !== '') throw malformed('chunk data is longer than its size');
+        this.#state = 'size';
+        return;
+      case 'trailer': {
+        if (line === '') {
+          this.#state = 'done';
+          return;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0) throw malformed(`bad trailer "${line}"`);
+        this.trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

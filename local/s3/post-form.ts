@@ -1,0 +1,113 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import busboy from 'busboy';
+import { S3Error } from './errors.ts';
+import type { FormField } from './post-policy.ts';
+
+/** The part of a POST form S3 reads: the fields before `file`, and the file itself, still streaming. */
+export interface PostForm {
+  fields: FormField[];
+  file: { stream: Readable; filename: string } | undefined;
+  /**
+   * Stops parsing and throws the rest of the request away, up to a bound; past it the
+   * connection is cut, as S3 does for an upload it has refused (e.g. EntityTooLarge).
+   */
+  discard(): void;
+}
+
+/** "The form data and boundaries (excluding the contents of the file) cannot exceed 20 KB." */
+const MAX_PRE_DATA = 20 * 1024;
+/** How much of a refused upload is read (and dropped) before the connection is cut. */
+const MAX_DISCARD = 1024 * 1024;
+
+function tooMuchPreData(): S3Error {
+  return new S3Error(
+    'MaxPostPreDataLengthExceededError',
+    'Your POST request fields preceeding the upload file was too large.',
+    400,
+  );
+}
+
+function discardRest(req: IncomingMessage): void {
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > MAX_DISCARD) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/**
+ * Reads a multipart/form-data POST with busboy up to its `file` part, which must come last:
+ * fields after it are never looked at, as in S3. Resolves as soon as the file part starts
+ * (its bytes are not read yet), or at the end of the form when there is no file.
+ */
+export function readPostForm(req: IncomingMessage): Promise<PostForm> {
+  let parser: busboy.Busboy;
+  try {
+    // Browsers send UTF-8 file names raw in Content-Disposition; busboy assumes latin1 otherwise.
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: MAX_PRE_DATA } });
+  } catch (error) {
+    throw new S3Error(
+      'MalformedPOSTRequest',
+      'The body of your POST request is not well-formed multipart/form-data.',
+      400,
+      {},
+      { cause: error },
+    );
+  }
+  const fields: FormField[] = [];
+  let preData = 0;
+  let settled = false;
+  const discard = (): void => {
+    req.unpipe(parser);
+    discardRest(req);
+  };
+  return new Promise<PostForm>((resolve, reject) => {
+    const settle = (file: PostForm['file']): void => {
+      settled = true;
+      resolve({ fields, file, discard });
+    };
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      discard();
+      reject(error);
+    };
+    parser.on('field', (name, value, info) => {
+      if (settled) return;
+      preData += name.length + value.length;
+      if (info.valueTruncated || preData > MAX_PRE_DATA) return fail(tooMuchPreData());
+      // A `file` sent as a plain field is still the file S3 stores.
+      if (name.toLowerCase() === 'file')
+        return settle({ stream: Readable.from([Buffer.from(value)]), filename: '' });
+      fields.push({ name, value });
+    });
+    parser.on('file', (name, stream, info) => {
+      if (settled || name.toLowerCase() !== 'file') {
+        stream.resume();
+        return;
+      }
+      settle({ stream, filename: info.filename ?? '' });
+    });
+    parser.on('finish', () => {
+      if (!settled) settle(undefined);
+    });
+    parser.on('error', (error) =>
+      fail(
+        new S3Error(
+          'MalformedPOSTRequest',
+          'The body of your POST request is not well-formed multipart/form-data.',
+          400,
+          {},
+          { cause: error },
+        ),
+      ),
+    );
+    // A client that goes away mid-form would otherwise leave the file stream waiting forever.
+    req.on('close', () => {
+      if (!req.complete) parser.destroy(new Error('The client closed the request before the form ended'));
+    });
+    req.pipe(parser);
+  });
+}

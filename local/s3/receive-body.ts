@@ -1,0 +1,146 @@
+import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AwsChunkedDecoder } from './aws-chunked.ts';
+import { BodyMeter } from './body-meter.ts';
+import { assertChecksum, type Checksum, checksumAlgorithmOf } from './checksums.ts';
+import { notImplemented, S3Error } from './errors.ts';
+import { headerValue } from './headers.ts';
+import type { ObjectStore, WrittenBody } from './object-store.ts';
+
+/** A PUT body written to a temporary file, with the checksum it was verified against. */
+export interface ReceivedBody extends WrittenBody {
+  checksum?: Checksum;
+  /** `Content-Encoding` without the `aws-chunked` transfer coding, as S3 stores it. */
+  contentEncoding?: string;
+}
+
+/** S3's largest single PUT. */
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+function declaredLength(req: IncomingMessage, chunked: boolean): number {
+  const text = chunked
+    ? headerValue(req.headers, 'x-amz-decoded-content-length')
+    : headerValue(req.headers, 'content-length');
+  if (text === undefined) {
+    throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.', 411);
+  }
+  const length = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(length)) {
+    throw new S3Error('InvalidArgument', `Expected a byte count but received "${text}"`, 400);
+  }
+  if (length > MAX_PUT_BYTES) {
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+      ProposedSize: length,
+      MaxSizeAllowed: MAX_PUT_BYTES,
+    });
+  }
+  return length;
+}
+
+/** The checksum the client promises, from a header now or a trailer later; undefined if none we verify. */
+function expectedChecksumAlgorithm(
+  req: IncomingMessage,
+  chunked: boolean,
+): Checksum['algorithm'] | undefined {
+  const trailer = chunked ? headerValue(req.headers, 'x-amz-trailer') : undefined;
+  if (trailer !== undefined) return checksumAlgorithmOf(trailer.trim());
+  for (const name of Object.keys(req.headers)) {
+    const algorithm = checksumAlgorithmOf(name);
+    if (algorithm) return algorithm;
+  }
+  return undefined;
+}
+
+function contentMd5(req: IncomingMessage): string | undefined {
+  const value = headerValue(req.headers, 'content-md5');
+  if (value === undefined) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 16 || bytes.toString('base64') !== value) {
+    throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400);
+  }
+  return bytes.toString('hex');
+}
+
+function verify(
+  req: IncomingMessage,
+  meter: BodyMeter,
+  expected: { length: number; payloadHash: string; md5: string | undefined; checksum: Checksum | undefined },
+): { md5: string } {
+  if (meter.bytes !== expected.length) {
+    throw new S3Error(
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header',
+      400,
+    );
+  }
+  const md5 = meter.md5();
+  const sha256 = meter.sha256();
+  if (sha256 !== undefined && sha256 !== expected.payloadHash) {
+    throw new S3Error(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      400,
+      { ClientComputedContentSHA256: expected.payloadHash, S3ComputedContentSHA256: sha256 },
+    );
+  }
+  if (expected.md5 !== undefined && expected.md5 !== md5) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, {
+      ExpectedDigest: headerValue(req.headers, 'content-md5') ?? '',
+      CalculatedDigest: Buffer.from(md5, 'hex').toString('base64'),
+    });
+  }
+  const checksum = meter.checksum();
+  if (expected.checksum && checksum !== undefined) assertChecksum(expected.checksum, checksum);
+  return { md5 };
+}
+
+/**
+ * Streams a PutObject body to a temporary file, decoding `aws-chunked` when the SDK sent a
+ * stream, and checks what the client promised about it: its length, its signed SHA-256
+ * (when `x-amz-content-sha256` is a hash), its Content-MD5 and its flexible checksum
+ * (header or trailer). Nothing is committed here; a failed check removes the file.
+ */
+export async function receiveBody(
+  req: IncomingMessage,
+  payloadHash: string,
+  store: ObjectStore,
+): Promise<ReceivedBody> {
+  if (payloadHash.startsWith('STREAMING-AWS4-')) {
+    throw notImplemented('signed aws-chunked payloads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)');
+  }
+  const encodings = (headerValue(req.headers, 'content-encoding') ?? '')
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '');
+  const chunked = encodings.includes('aws-chunked') || payloadHash === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+  const length = declaredLength(req, chunked);
+  const md5 = contentMd5(req);
+  const algorithm = expectedChecksumAlgorithm(req, chunked);
+  const meter = new BodyMeter({ sha256: /^[0-9a-f]{64}$/.test(payloadHash), checksum: algorithm });
+  const decoder = chunked ? new AwsChunkedDecoder() : undefined;
+  const path = store.tempPath();
+  try {
+    const stages: Readable[] = decoder ? [req, decoder, meter] : [req, meter];
+    await pipeline([...stages, createWriteStream(path)]);
+    const value = algorithm
+      ? (decoder?.trailers.get(`x-amz-checksum-${algorithm}`) ??
+        headerValue(req.headers, `x-amz-checksum-${algorithm}`))
+      : undefined;
+    if (algorithm && value === undefined) {
+      throw new S3Error(
+        'MalformedTrailerError',
+        'The request contained trailing data that was not well-formed or did not conform to our published schema.',
+        400,
+      );
+    }
+    const checksum = algorithm && value !== undefined ? { algorithm, value } : undefined;
+    const verified = verify(req, meter, { length, payloadHash, md5, checksum });
+    const contentEncoding = encodings.filter((token) => token !== 'aws-chunked').join(', ') || undefined;
+    return { path, size: meter.bytes, md5: verified.md5, checksum, contentEncoding };
+  } catch (error) {
+    await store.discard(path);
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from './auth.ts';
+import type { RequestContext, ServerContext } from './context.ts';
+import { corsHeaders, preflight } from './cors.ts';
+import { noSuchBucket, notImplemented, S3Error, toS3Error } from './errors.ts';
+import { getObject } from './get-object.ts';
+import { newHostId, newRequestId } from './ids.ts';
+import { listObjectsV2 } from './list.ts';
+import { postObject } from './post-object.ts';
+import { putObject } from './put-object.ts';
+import { parseTarget, queryValue, type RequestTarget } from './request-target.ts';
+import { errorXml } from './xml.ts';
+
+/** Sub-resources of S3 this endpoint does not serve; a request naming one is not a plain object call. */
+const UNSUPPORTED_SUBRESOURCES = [
+  'acl',
+  'attributes',
+  'cors',
+  'delete',
+  'lifecycle',
+  'location',
+  'notification',
+  'partNumber',
+  'policy',
+  'restore',
+  'tagging',
+  'uploadId',
+  'uploads',
+  'versionId',
+  'versioning',
+  'versions',
+  'website',
+];
+
+function methodNotAllowed(method: string, onObject: boolean): S3Error {
+  return new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {
+    Method: method,
+    ResourceType: onObject ? 'OBJECT' : 'BUCKET',
+  });
+}
+
+function sourceIp(req: IncomingMessage): string {
+  // IPv4 clients of a dual-stack socket appear as IPv4-mapped IPv6 addresses.
+  return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+}
+
+async function routeBucket(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  target: RequestTarget,
+) {
+  const method = req.method ?? '';
+  if (method === 'HEAD') {
+    res.writeHead(200, { 'x-amz-bucket-region': ctx.server.region, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  if (method !== 'GET') throw methodNotAllowed(method, false);
+  if (queryValue(target, 'list-type') !== '2') throw notImplemented('ListObjects (version 1)');
+  const body = listObjectsV2(ctx.bucket.name, ctx.server.store.list(ctx.bucket.name), target);
+  res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function routeObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  target: RequestTarget,
+) {
+  const method = req.method ?? '';
+  if (method === 'GET' || method === 'HEAD') return getObject(req, res, ctx, target);
+  if (method === 'DELETE') {
+    await ctx.server.store.delete(ctx.bucket.name, target.key);
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  throw methodNotAllowed(method, true);
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, target: RequestTarget) {
+  const method = req.method ?? '';
+  const onObject = target.key !== '';
+  if (method === 'OPTIONS') {
+    res.writeHead(200, { ...preflight(ctx.bucket.cors, req.headers, onObject), 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  for (const [name, value] of Object.entries(corsHeaders(ctx.bucket.cors, req.headers, method))) {
+    res.setHeader(name, value);
+  }
+  const subresource = UNSUPPORTED_SUBRESOURCES.find((name) => name in target.query);
+  if (subresource !== undefined) throw notImplemented(`?${subresource}`);
+  // Browser form uploads carry their authority in the form, not in the request.
+  if (method === 'POST' && !onObject) return postObject(req, res, ctx);
+  const auth = await authenticate({ method, headers: req.headers }, target, ctx.server);
+  if (!onObject) return routeBucket(req, res, ctx, target);
+  if (method === 'PUT') return putObject(req, res, ctx, target.key, auth);
+  return routeObject(req, res, ctx, target);
+}
+
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: S3Error,
+  ctx: { requestId: string; hostId: string },
+) {
+  if (res.headersSent) {
+    // Mid-body failure: the status is gone, so cut the connection rather than send a short body.
+    res.destroy(error);
+    return;
+  }
+  const body = req.method === 'HEAD' ? '' : errorXml(error, ctx.requestId, ctx.hostId);
+  res.writeHead(error.status, {
+    'Content-Type': 'application/xml',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/**
+ * Serves one request: S3's request id headers and clock, the bucket (path-style), CORS, then
+ * the operation; any error becomes S3's XML error answer. 4xx and 5xx answers are logged.
+ */
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: ServerContext,
+): Promise<void> {
+  const ids = { requestId: newRequestId(), hostId: newHostId() };
+  res.setHeader('x-amz-request-id', ids.requestId);
+  res.setHeader('x-amz-id-2', ids.hostId);
+  // The server's clock, not the process's: SDKs correct their skew from this header.
+  res.setHeader('Date', new Date(server.now()).toUTCString());
+  res.setHeader('Server', 'AmazonS3');
+  let failure: S3Error | undefined;
+  try {
+    const target = parseTarget(req.url ?? '/');
+    if (target.bucket === '') throw notImplemented('ListBuckets');
+    const bucket = server.buckets.get(target.bucket);
+    if (!bucket) throw noSuchBucket(target.bucket);
+    const host = req.headers.host ?? 'localhost';
+    const ctx: RequestContext = {
+      server,
+      bucket,
+      ...ids,
+      sourceIp: sourceIp(req),
+      baseUrl: `http://${host}`,
+    };
+    await route(req, res, ctx, target);
+  } catch (error) {
+    failure = toS3Error(error);
+    sendError(req, res, failure, ids);
+  }
+  if (failure) {
+    server.log({
+      level: failure.status >= 500 ? 'error' : 'warn',
+      msg: 's3 request failed',
+      requestId: ids.requestId,
+      method: req.method,
+      url: req.url,
+      status: failure.status,
+      code: failure.code,
+      message: failure.message,
+      ...(failure.cause === undefined ? {} : { cause: String(failure.cause) }),
+    });
+  }
+}

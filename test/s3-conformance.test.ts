@@ -1,0 +1,1103 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CorsRule } from '../lib/topology/types.ts';
+import { type S3LogEntry, type S3Server, type S3ServerOptions, startS3Server } from '../local/s3/server.ts';
+
+/** One condition of a presigned POST policy, as `createPresignedPost` takes it. */
+type Conditions = NonNullable<Parameters<typeof createPresignedPost>[1]['Conditions']>[number];
+
+/** An S3-compatible endpoint the suite runs against, and what the suite may assume about it. */
+interface ConformanceTarget {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** An origin the bucket's CORS rules allow for GET and POST (not DELETE); undefined skips CORS checks. */
+  corsOrigin: string | undefined;
+}
+
+/** A fetch answer read whole, for assertions. */
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
+const REFUSED_ORIGIN = 'https://not-allowed.example';
+// Built from parts: a literal `${...}` in a plain string reads like a template-literal slip.
+const FILENAME_VARIABLE = '$' + '{filename}';
+
+// Prepare: helpers shared by every check.
+
+function md5(bytes: Uint8Array | string): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+function bytes(size: number, fill = 0x61): Buffer {
+  return Buffer.alloc(size, fill);
+}
+
+function client(target: ConformanceTarget, overrides: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    region: target.region,
+    endpoint: target.endpoint,
+    forcePathStyle: true,
+    credentials: target.credentials,
+    ...overrides,
+  });
+}
+
+/** The text of the first `<tag>` in an XML body. */
+function xmlText(xml: string, tag: string): string | undefined {
+  const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
+  return match?.[1]
+    ?.replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}
+
+async function read(response: Response): Promise<Answer> {
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The error an SDK call fails with (the test fails if it does not). */
+async function sdkError(call: Promise<unknown>): Promise<S3ServiceException> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(S3ServiceException);
+  return error as S3ServiceException;
+}
+
+interface FormPost {
+  fields: Record<string, string>;
+  file?: Uint8Array;
+  filename?: string;
+  /** Extra fields before the file, after the presigned ones. */
+  extra?: Array<[string, string]>;
+  /** Fields after the file (S3 ignores them). */
+  after?: Array<[string, string]>;
+  /** Presigned fields to leave out. */
+  omit?: string[];
+  origin?: string;
+}
+
+/** A browser-style multipart POST (fields, then the file) with fetch and FormData. */
+async function postForm(url: string, post: FormPost): Promise<Answer> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(post.fields)) {
+    if (!post.omit?.includes(name)) form.append(name, value);
+  }
+  for (const [name, value] of post.extra ?? []) form.append(name, value);
+  if (post.file) form.append('file', new Blob([new Uint8Array(post.file)]), post.filename ?? 'photo.jpg');
+  for (const [name, value] of post.after ?? []) form.append(name, value);
+  const headers = post.origin ? { origin: post.origin } : undefined;
+  return read(await fetch(url, { method: 'POST', body: form, headers }));
+}
+
+/**
+ * The behaviours the photo pipeline relies on, driven only through the AWS SDK, presigned
+ * POST/GET and fetch, so they hold for the local endpoint and for S3 (or MinIO, LocalStack).
+ */
+function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget): void {
+  describe(name, () => {
+    let target: ConformanceTarget;
+    let s3: S3Client;
+    let run: string;
+    const key = (suffix: string) => `${run}${suffix}`;
+
+    beforeAll(() => {
+      target = getTarget();
+      s3 = client(target);
+      // Every run writes under its own prefix, so a shared external bucket is never confused.
+      run = `conformance/${randomUUID()}/`;
+    });
+
+    afterAll(() => s3.destroy());
+
+    async function presignedPost(
+      objectKey: string,
+      options: {
+        conditions?: Conditions[];
+        fields?: Record<string, string>;
+        expires?: number;
+        signer?: S3Client;
+      } = {},
+    ) {
+      return createPresignedPost(options.signer ?? s3, {
+        Bucket: target.bucket,
+        Key: objectKey,
+        Conditions: options.conditions ?? [['content-length-range', 1, 1024]],
+        Fields: options.fields ?? {},
+        Expires: options.expires ?? 300,
+      });
+    }
+
+    async function headStatus(objectKey: string): Promise<number | undefined> {
+      return s3
+        .send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey }))
+        .then((r) => r.$metadata.httpStatusCode)
+        .catch((e: S3ServiceException) => e.$metadata.httpStatusCode);
+    }
+
+    describe('POST Object with a presigned POST policy', () => {
+      const jpegPolicy = (): { conditions: Conditions[]; fields: Record<string, string> } => ({
+        conditions: [
+          ['content-length-range', 1, 1024],
+          ['eq', '$Content-Type', 'image/jpeg'],
+        ],
+        fields: { 'Content-Type': 'image/jpeg' },
+      });
+
+      it('stores exactly the maximum size and answers 204 with the ETag and Location', async () => {
+        // Prepare
+        const objectKey = key('post/max.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const file = bytes(1024);
+        // Act
+        const answer = await postForm(url, { fields, file });
+        // Assess
+        expect(answer.status).toBe(204);
+        expect(answer.text).toBe('');
+        expect(answer.headers.get('etag')).toBe(`"${md5(file)}"`);
+        expect(answer.headers.get('location')).toContain(`/${target.bucket}/`);
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(head.ContentLength).toBe(1024);
+        expect(head.ContentType).toBe('image/jpeg');
+        expect(head.ETag).toBe(`"${md5(file)}"`);
+      });
+
+      it('stores exactly the minimum size', async () => {
+        const objectKey = key('post/min.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const answer = await postForm(url, { fields, file: bytes(1) });
+        expect(answer.status).toBe(204);
+        expect(await headStatus(objectKey)).toBe(200);
+      });
+
+      it('refuses one byte over the maximum with 400 EntityTooLarge and stores nothing', async () => {
+        const objectKey = key('post/too-large.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const answer = await postForm(url, { fields, file: bytes(1025) });
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('EntityTooLarge');
+        expect(answer.headers.get('x-amz-request-id')).toBeTruthy();
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('refuses an empty file with 400 EntityTooSmall when the range starts at 1', async () => {
+        const objectKey = key('post/empty.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const answer = await postForm(url, { fields, file: new Uint8Array(0) });
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('EntityTooSmall');
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('refuses a key other than the signed one', async () => {
+        const objectKey = key('post/pinned.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const answer = await postForm(url, {
+          fields: { ...fields, key: key('post/elsewhere.jpg') },
+          file: bytes(8),
+        });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe(
+          `Invalid according to Policy: Policy Condition failed: ["eq", "$key", "${objectKey}"]`,
+        );
+        expect(await headStatus(key('post/elsewhere.jpg'))).toBe(404);
+      });
+
+      it('refuses a Content-Type outside the policy', async () => {
+        const { url, fields } = await presignedPost(key('post/type.jpg'), jpegPolicy());
+        const answer = await postForm(url, {
+          fields: { ...fields, 'Content-Type': 'image/png' },
+          file: bytes(8),
+        });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe(
+          'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]',
+        );
+      });
+
+      it('refuses a form field that no condition covers', async () => {
+        const { url, fields } = await presignedPost(key('post/extra.jpg'), jpegPolicy());
+        const answer = await postForm(url, { fields, extra: [['x-amz-meta-extra', 'x']], file: bytes(8) });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe(
+          'Invalid according to Policy: Extra input fields: x-amz-meta-extra',
+        );
+      });
+
+      it('lets x-ignore- fields through without a condition', async () => {
+        const objectKey = key('post/ignored.jpg');
+        const { url, fields } = await presignedPost(objectKey, jpegPolicy());
+        const answer = await postForm(url, { fields, extra: [['x-ignore-tracking', '1']], file: bytes(8) });
+        expect(answer.status).toBe(204);
+      });
+
+      it('refuses an expired policy', async () => {
+        // A signer whose clock is two hours behind signs a policy that expired long ago.
+        const lateSigner = client(target, { systemClockOffset: -2 * 3600 * 1000 });
+        const { url, fields } = await presignedPost(key('post/expired.jpg'), {
+          ...jpegPolicy(),
+          expires: 60,
+          signer: lateSigner,
+        });
+        lateSigner.destroy();
+        const answer = await postForm(url, { fields, file: bytes(8) });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe('Invalid according to Policy: Policy expired.');
+      });
+
+      it('refuses a tampered signature and a tampered policy with 403 SignatureDoesNotMatch', async () => {
+        const { url, fields } = await presignedPost(key('post/tampered.jpg'), jpegPolicy());
+        const signature = fields['X-Amz-Signature'] ?? '';
+        const flipped = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`;
+        const badSignature = await postForm(url, {
+          fields: { ...fields, 'X-Amz-Signature': flipped },
+          file: bytes(8),
+        });
+        const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as {
+          conditions: unknown[];
+        };
+        policy.conditions[0] = ['content-length-range', 1, 1024 * 1024 * 1024];
+        const widened = Buffer.from(JSON.stringify(policy)).toString('base64');
+        const badPolicy = await postForm(url, { fields: { ...fields, Policy: widened }, file: bytes(8) });
+        for (const answer of [badSignature, badPolicy]) {
+          expect(answer.status).toBe(403);
+          expect(xmlText(answer.text, 'Code')).toBe('SignatureDoesNotMatch');
+        }
+      });
+
+      it('refuses an unknown access key with 403 InvalidAccessKeyId', async () => {
+        const stranger = client(target, {
+          credentials: { accessKeyId: 'AKIANOSUCHKEY000000', secretAccessKey: 'x' },
+        });
+        const { url, fields } = await presignedPost(key('post/stranger.jpg'), {
+          ...jpegPolicy(),
+          signer: stranger,
+        });
+        stranger.destroy();
+        const answer = await postForm(url, { fields, file: bytes(8) });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('InvalidAccessKeyId');
+      });
+
+      it('applies starts-with on $key, $Content-Type and $x-amz-meta-*, fills in the filename, answers 201', async () => {
+        const folder = key('post/starts-with/');
+        const { url, fields } = await presignedPost(`${folder}${FILENAME_VARIABLE}`, {
+          conditions: [
+            ['content-length-range', 1, 1024],
+            ['starts-with', '$Content-Type', 'image/'],
+            ['starts-with', '$x-amz-meta-note', ''],
+            ['starts-with', '$success_action_status', '20'],
+          ],
+        });
+        const extra: Array<[string, string]> = [
+          ['Content-Type', 'image/png'],
+          ['x-amz-meta-note', 'front gate'],
+          ['success_action_status', '201'],
+        ];
+        const answer = await postForm(url, { fields, extra, file: bytes(16), filename: 'gate.png' });
+        expect(answer.status).toBe(201);
+        expect(xmlText(answer.text, 'Bucket')).toBe(target.bucket);
+        expect(xmlText(answer.text, 'Key')).toBe(`${folder}gate.png`);
+        expect(xmlText(answer.text, 'ETag')).toBe(`"${md5(bytes(16))}"`);
+        expect(xmlText(answer.text, 'Location')).toContain('gate.png');
+        const head = await s3.send(
+          new HeadObjectCommand({ Bucket: target.bucket, Key: `${folder}gate.png` }),
+        );
+        expect(head.ContentType).toBe('image/png');
+        expect(head.Metadata).toEqual({ note: 'front gate' });
+      });
+
+      it('fails a starts-with condition the value does not start with', async () => {
+        const { url, fields } = await presignedPost(key('post/typed.bin'), {
+          conditions: [['starts-with', '$Content-Type', 'image/']],
+        });
+        const answer = await postForm(url, {
+          fields,
+          extra: [['Content-Type', 'text/html']],
+          file: bytes(8),
+        });
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Message')).toBe(
+          'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]',
+        );
+      });
+
+      it('answers success_action_status 200 with an empty 200', async () => {
+        const { url, fields } = await presignedPost(key('post/200.jpg'), {
+          conditions: [['content-length-range', 1, 1024]],
+          fields: { success_action_status: '200' },
+        });
+        const answer = await postForm(url, { fields, file: bytes(8) });
+        expect(answer.status).toBe(200);
+        expect(answer.text).toBe('');
+      });
+
+      it('ignores fields after the file', async () => {
+        const objectKey = key('post/late-field.jpg');
+        const { url, fields } = await presignedPost(objectKey);
+        const answer = await postForm(url, { fields, file: bytes(8), after: [['x-amz-meta-late', 'x']] });
+        expect(answer.status).toBe(204);
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(head.Metadata).toEqual({});
+      });
+
+      it('needs the signing fields before the file', async () => {
+        const { url, fields } = await presignedPost(key('post/late-policy.jpg'));
+        const answer = await postForm(url, {
+          fields,
+          omit: ['Policy'],
+          file: bytes(8),
+          after: [['Policy', fields.Policy ?? '']],
+        });
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('InvalidArgument');
+        expect(xmlText(answer.text, 'Message')).toContain("Bucket POST must contain a field named 'Policy'");
+      });
+
+      it('refuses a form without a file', async () => {
+        const { url, fields } = await presignedPost(key('post/no-file.jpg'));
+        const answer = await postForm(url, { fields });
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('InvalidArgument');
+        expect(xmlText(answer.text, 'Message')).toBe('POST requires exactly one file upload per request.');
+      });
+    });
+
+    describe('objects through the SDK (SigV4 in the Authorization header)', () => {
+      it('round-trips bytes, Content-Type, Cache-Control and user metadata', async () => {
+        const objectKey = key('objects/meta.txt');
+        const body = Buffer.from('hello conformance');
+        const put = await s3.send(
+          new PutObjectCommand({
+            Bucket: target.bucket,
+            Key: objectKey,
+            Body: body,
+            ContentType: 'text/plain',
+            CacheControl: 'public, max-age=60',
+            Metadata: { job: 'j-1' },
+          }),
+        );
+        expect(put.ETag).toBe(`"${md5(body)}"`);
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(await got.Body?.transformToString()).toBe('hello conformance');
+        expect(got.ContentType).toBe('text/plain');
+        expect(got.CacheControl).toBe('public, max-age=60');
+        expect(got.Metadata).toEqual({ job: 'j-1' });
+        expect(got.ContentLength).toBe(body.length);
+        expect(got.AcceptRanges).toBe('bytes');
+        expect(got.LastModified).toBeInstanceOf(Date);
+        expect(got.ETag).toBe(`"${md5(body)}"`);
+      });
+
+      it('serves byte ranges with 206 and Content-Range, and 416 InvalidRange past the end', async () => {
+        const objectKey = key('objects/range.bin');
+        await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: Buffer.from('0123456789') }),
+        );
+        const cases: Array<[string, string, string]> = [
+          ['bytes=2-5', 'bytes 2-5/10', '2345'],
+          ['bytes=7-', 'bytes 7-9/10', '789'],
+          ['bytes=-3', 'bytes 7-9/10', '789'],
+          ['bytes=8-100', 'bytes 8-9/10', '89'],
+        ];
+        for (const [range, contentRange, text] of cases) {
+          const got = await s3.send(
+            new GetObjectCommand({ Bucket: target.bucket, Key: objectKey, Range: range }),
+          );
+          expect(got.$metadata.httpStatusCode).toBe(206);
+          expect(got.ContentRange).toBe(contentRange);
+          expect(await got.Body?.transformToString()).toBe(text);
+        }
+        const error = await sdkError(
+          s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey, Range: 'bytes=10-' })),
+        );
+        expect(error.name).toBe('InvalidRange');
+        expect(error.$metadata.httpStatusCode).toBe(416);
+      });
+
+      it('accepts a stream body sent aws-chunked with a trailing checksum', async () => {
+        // Prepare: record what the SDK actually sent, so this checks the aws-chunked path.
+        const sent: Array<Record<string, string>> = [];
+        const streaming = client(target);
+        streaming.middlewareStack.add(
+          (next) => async (args) => {
+            sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'recordHeaders' },
+        );
+        const objectKey = key('objects/chunked.bin');
+        const parts = [bytes(70_000, 0x31), bytes(70_000, 0x32), bytes(5, 0x33)];
+        // Act
+        const put = await streaming.send(
+          new PutObjectCommand({
+            Bucket: target.bucket,
+            Key: objectKey,
+            Body: Readable.from(parts),
+            ContentLength: 140_005,
+          }),
+        );
+        streaming.destroy();
+        // Assess
+        expect(sent[0]?.['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+        expect(sent[0]?.['content-encoding']).toContain('aws-chunked');
+        expect(put.ETag).toBe(`"${md5(Buffer.concat(parts))}"`);
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(Buffer.concat(parts))).toBe(
+          true,
+        );
+      });
+
+      it('refuses a body that does not match its signed SHA-256', async () => {
+        const tampering = client(target, { requestChecksumCalculation: 'WHEN_REQUIRED' });
+        tampering.middlewareStack.add(
+          (next) => async (args) => {
+            // Runs after signing (last in finalizeRequest): same length, other bytes.
+            (args.request as { body: unknown }).body = Buffer.from('HELLO');
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'tamperBody' },
+        );
+        const objectKey = key('objects/tampered.txt');
+        const error = await sdkError(
+          tampering.send(
+            new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: Buffer.from('hello') }),
+          ),
+        );
+        tampering.destroy();
+        expect(error.name).toBe('XAmzContentSHA256Mismatch');
+        expect(error.$metadata.httpStatusCode).toBe(400);
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('answers a missing key: HEAD 404 without body, GET NoSuchKey, DELETE 204', async () => {
+        const objectKey = key('objects/missing.txt');
+        const head = await sdkError(
+          s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey })),
+        );
+        expect(head.$metadata.httpStatusCode).toBe(404);
+        expect(head.name).toBe('NotFound');
+        const get = await sdkError(s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey })));
+        expect(get.name).toBe('NoSuchKey');
+        expect(get.$metadata.httpStatusCode).toBe(404);
+        const deleted = await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(deleted.$metadata.httpStatusCode).toBe(204);
+      });
+
+      it('deletes an object', async () => {
+        const objectKey = key('objects/delete-me.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'x' }));
+        const deleted = await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(deleted.$metadata.httpStatusCode).toBe(204);
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('answers NoSuchBucket for an unknown bucket', async () => {
+        const bucket = `qdn-no-such-bucket-${randomUUID()}`;
+        const error = await sdkError(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'x' })));
+        expect(error.name).toBe('NoSuchBucket');
+        expect(error.$metadata.httpStatusCode).toBe(404);
+      });
+
+      it('refuses an unknown access key and a wrong secret', async () => {
+        const stranger = client(target, {
+          credentials: { accessKeyId: 'AKIANOSUCHKEY000000', secretAccessKey: 'x' },
+        });
+        const unknown = await sdkError(
+          stranger.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key('x') })),
+        );
+        expect(unknown.$metadata.httpStatusCode).toBe(403);
+        const listed = await sdkError(
+          stranger.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: run })),
+        );
+        expect(listed.name).toBe('InvalidAccessKeyId');
+        stranger.destroy();
+        const forger = client(target, {
+          credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey: 'not-the-secret' },
+        });
+        const forged = await sdkError(
+          forger.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: run })),
+        );
+        forger.destroy();
+        expect(forged.name).toBe('SignatureDoesNotMatch');
+        expect(forged.$metadata.httpStatusCode).toBe(403);
+      });
+
+      it('refuses a skewed clock with RequestTimeTooSkewed, from which the SDK corrects its clock', async () => {
+        const skewed = client(target, { systemClockOffset: -20 * 60 * 1000, maxAttempts: 1 });
+        const error = await sdkError(
+          skewed.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: run })),
+        );
+        expect(error.name).toBe('RequestTimeTooSkewed');
+        expect(error.$metadata.httpStatusCode).toBe(403);
+        // The SDK takes the server's time from the error (ServerTime, Date) for the next request.
+        const listed = await skewed.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: run }));
+        skewed.destroy();
+        expect(listed.$metadata.httpStatusCode).toBe(200);
+      });
+
+      it('lists with ListObjectsV2: prefix, max-keys, continuation tokens, start-after, delimiter', async () => {
+        const folder = key('list/');
+        const names = ['a.txt', 'b.txt', 'c.txt', 'd/1.txt', 'd/2.txt', 'e.txt'];
+        for (const n of names) {
+          await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: `${folder}${n}`, Body: n }));
+        }
+        const pages: string[][] = [];
+        let token: string | undefined;
+        do {
+          const page = await s3.send(
+            new ListObjectsV2Command({
+              Bucket: target.bucket,
+              Prefix: folder,
+              MaxKeys: 4,
+              ContinuationToken: token,
+            }),
+          );
+          pages.push((page.Contents ?? []).map((c) => c.Key?.slice(folder.length) ?? ''));
+          expect(page.KeyCount).toBe(page.Contents?.length);
+          expect(page.IsTruncated).toBe(page.NextContinuationToken !== undefined);
+          token = page.NextContinuationToken;
+        } while (token);
+        expect(pages).toEqual([names.slice(0, 4), names.slice(4)]);
+
+        const after = await s3.send(
+          new ListObjectsV2Command({ Bucket: target.bucket, Prefix: folder, StartAfter: `${folder}c.txt` }),
+        );
+        expect(after.Contents?.map((c) => c.Key?.slice(folder.length))).toEqual([
+          'd/1.txt',
+          'd/2.txt',
+          'e.txt',
+        ]);
+        expect(after.IsTruncated).toBe(false);
+
+        const grouped = await s3.send(
+          new ListObjectsV2Command({ Bucket: target.bucket, Prefix: folder, Delimiter: '/', MaxKeys: 3 }),
+        );
+        expect(grouped.Contents?.map((c) => c.Key?.slice(folder.length))).toEqual([
+          'a.txt',
+          'b.txt',
+          'c.txt',
+        ]);
+        expect(grouped.IsTruncated).toBe(true);
+        const rest = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: target.bucket,
+            Prefix: folder,
+            Delimiter: '/',
+            ContinuationToken: grouped.NextContinuationToken,
+          }),
+        );
+        expect(rest.CommonPrefixes?.map((p) => p.Prefix)).toEqual([`${folder}d/`]);
+        expect(rest.Contents?.map((c) => c.Key?.slice(folder.length))).toEqual(['e.txt']);
+        expect(rest.KeyCount).toBe(2);
+        const first = after.Contents?.[0];
+        expect(first?.Size).toBe(7);
+        expect(first?.ETag).toBe(`"${md5('d/1.txt')}"`);
+      });
+
+      it('never shows a reader half of an object being overwritten', async () => {
+        const objectKey = key('objects/atomic.bin');
+        const size = 512 * 1024;
+        await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: bytes(size, 0x61) }),
+        );
+        const readOnce = async () => {
+          const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+          return Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+        };
+        const writing = s3.send(
+          new PutObjectCommand({
+            Bucket: target.bucket,
+            Key: objectKey,
+            Body: Readable.from([bytes(size / 2, 0x62), bytes(size / 2, 0x62)]),
+            ContentLength: size,
+          }),
+        );
+        const reads = await Promise.all([readOnce(), readOnce(), readOnce(), readOnce()]);
+        await writing;
+        reads.push(await readOnce());
+        for (const body of reads) {
+          expect(body.length).toBe(size);
+          expect(body.equals(bytes(size, 0x61)) || body.equals(bytes(size, 0x62))).toBe(true);
+        }
+        expect(reads.at(-1)?.equals(bytes(size, 0x62))).toBe(true);
+      });
+    });
+
+    describe('presigned GET URLs (SigV4 in the query)', () => {
+      let objectKey: string;
+
+      beforeAll(async () => {
+        objectKey = key('presigned/thumb small.webp');
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: target.bucket,
+            Key: objectKey,
+            Body: 'thumbnail',
+            ContentType: 'image/webp',
+          }),
+        );
+      });
+
+      it('serves the object', async () => {
+        const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+          expiresIn: 60,
+        });
+        const answer = await read(await fetch(url));
+        expect(answer.status).toBe(200);
+        expect(answer.text).toBe('thumbnail');
+        expect(answer.headers.get('content-type')).toBe('image/webp');
+      });
+
+      it('refuses an expired URL with 403 AccessDenied "Request has expired"', async () => {
+        const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+          expiresIn: 60,
+          signingDate: new Date(Date.now() - 3600 * 1000),
+        });
+        const answer = await read(await fetch(url));
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe('Request has expired');
+      });
+
+      it('refuses a tampered signature or key with 403 SignatureDoesNotMatch', async () => {
+        const url = new URL(
+          await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+            expiresIn: 60,
+          }),
+        );
+        const signature = url.searchParams.get('X-Amz-Signature') ?? '';
+        const badSignature = new URL(url);
+        badSignature.searchParams.set(
+          'X-Amz-Signature',
+          `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`,
+        );
+        const otherKey = new URL(url);
+        otherKey.pathname = otherKey.pathname.replace('thumb%20small', 'thumb%20large');
+        for (const tampered of [badSignature, otherKey]) {
+          const answer = await read(await fetch(tampered));
+          expect(answer.status).toBe(403);
+          expect(xmlText(answer.text, 'Code')).toBe('SignatureDoesNotMatch');
+        }
+      });
+
+      it('refuses X-Amz-Expires beyond a week with 400 AuthorizationQueryParametersError', async () => {
+        const url = new URL(
+          await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+            expiresIn: 60,
+          }),
+        );
+        url.searchParams.set('X-Amz-Expires', '604801');
+        const answer = await read(await fetch(url));
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('AuthorizationQueryParametersError');
+      });
+
+      it('refuses an unsigned request with 403 AccessDenied', async () => {
+        const answer = await read(await fetch(`${target.endpoint}/${target.bucket}/${encodeURI(objectKey)}`));
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+      });
+    });
+
+    describe('CORS', () => {
+      const objectUrl = () => `${target.endpoint}/${target.bucket}/${key('cors.txt')}`;
+
+      async function preflight(
+        origin: string,
+        method: string,
+        url = objectUrl(),
+        headers?: string,
+      ): Promise<Answer> {
+        const requestHeaders: Record<string, string> = { origin, 'access-control-request-method': method };
+        if (headers) requestHeaders['access-control-request-headers'] = headers;
+        return read(await fetch(url, { method: 'OPTIONS', headers: requestHeaders }));
+      }
+
+      it('answers an allowed preflight with the Access-Control headers', async (context) => {
+        if (!target.corsOrigin) return context.skip('no CORS origin known for this endpoint');
+        const get = await preflight(target.corsOrigin, 'GET');
+        expect(get.status).toBe(200);
+        expect(get.headers.get('access-control-allow-origin')).toBe(target.corsOrigin);
+        expect(get.headers.get('access-control-allow-methods')).toContain('GET');
+        expect(Number(get.headers.get('access-control-max-age'))).toBeGreaterThan(0);
+        const post = await preflight(
+          target.corsOrigin,
+          'POST',
+          `${target.endpoint}/${target.bucket}`,
+          'content-type',
+        );
+        expect(post.status).toBe(200);
+        expect(post.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+      });
+
+      it('refuses a preflight from an unlisted origin or for an unlisted method', async (context) => {
+        if (!target.corsOrigin) return context.skip('no CORS origin known for this endpoint');
+        for (const answer of [
+          await preflight(REFUSED_ORIGIN, 'GET'),
+          await preflight(target.corsOrigin, 'DELETE'),
+        ]) {
+          expect(answer.status).toBe(403);
+          expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+          expect(xmlText(answer.text, 'Message')).toContain('CORSResponse: This CORS request is not allowed');
+        }
+      });
+
+      it('adds Access-Control-Allow-Origin to actual requests from an allowed origin only', async (context) => {
+        const origin = target.corsOrigin;
+        if (!origin) return context.skip('no CORS origin known for this endpoint');
+        const objectKey = key('cors/actual.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'x' }));
+        const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+          expiresIn: 60,
+        });
+        const allowed = await read(await fetch(url, { headers: { origin } }));
+        expect(allowed.status).toBe(200);
+        expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+        expect(allowed.headers.get('vary')).toContain('Origin');
+        const refused = await read(await fetch(url, { headers: { origin: REFUSED_ORIGIN } }));
+        expect(refused.status).toBe(200);
+        expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+        const { url: postUrl, fields } = await presignedPost(key('cors/post.jpg'));
+        const posted = await postForm(postUrl, { fields, file: bytes(4), origin });
+        expect(posted.status).toBe(204);
+        expect(posted.headers.get('access-control-allow-origin')).toBe(origin);
+      });
+    });
+  });
+}
+
+// The local endpoint, with what only it can show: the notifications it sends.
+
+const LOCAL_BUCKET = 'qdn-conformance';
+const LOCAL_ORIGIN = 'http://127.0.0.1:5173';
+const LOCAL_CORS: CorsRule[] = [
+  {
+    allowedOrigins: ['http://127.0.0.1:*', 'https://app.quickdumpnow.com'],
+    allowedMethods: ['GET', 'HEAD', 'POST', 'PUT'],
+    allowedHeaders: ['*'],
+    exposedHeaders: ['ETag', 'Location'],
+    maxAgeSeconds: 3000,
+  },
+];
+
+function localOptions(dataDir: string, overrides: Partial<S3ServerOptions> = {}): S3ServerOptions {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    region: 'us-east-1',
+    credentials: [LOCAL_CREDENTIALS],
+    buckets: [{ name: LOCAL_BUCKET, cors: LOCAL_CORS, notifications: [] }],
+    log: () => undefined,
+    ...overrides,
+  };
+}
+
+function localTarget(endpoint: string): ConformanceTarget {
+  return {
+    endpoint,
+    bucket: LOCAL_BUCKET,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    corsOrigin: LOCAL_ORIGIN,
+  };
+}
+
+/** One record of an S3 event notification, as the tests read it. */
+interface S3EventRecord {
+  eventVersion: string;
+  eventSource: string;
+  awsRegion: string;
+  eventTime: string;
+  eventName: string;
+  userIdentity: { principalId: string };
+  requestParameters: { sourceIPAddress: string };
+  responseElements: Record<string, string>;
+  s3: {
+    s3SchemaVersion: string;
+    configurationId: string;
+    bucket: { name: string; ownerIdentity: { principalId: string }; arn: string };
+    object: { key: string; size: number; eTag: string; sequencer: string };
+  };
+}
+
+describe('local S3 endpoint', () => {
+  let server: S3Server;
+  let dataDir: string;
+  const bodies: string[] = [];
+  const logs: S3LogEntry[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'qdn-s3-conformance-'));
+    server = await startS3Server(
+      localOptions(dataDir, {
+        log: (entry) => logs.push(entry),
+        buckets: [
+          {
+            name: LOCAL_BUCKET,
+            cors: LOCAL_CORS,
+            notifications: [
+              {
+                id: 'uploads-notification',
+                prefix: 'photos/',
+                // Resolves a tick later: the upload must still wait for it.
+                send: async (body) => {
+                  await new Promise((resolve) => setImmediate(resolve));
+                  bodies.push(body);
+                },
+              },
+              {
+                id: 'broken-notification',
+                prefix: 'broken/',
+                send: () => {
+                  throw new Error('queue unavailable');
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  defineConformanceSuite('conformance', () => ({
+    endpoint: server.url,
+    bucket: LOCAL_BUCKET,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    corsOrigin: LOCAL_ORIGIN,
+  }));
+
+  describe('event notifications', () => {
+    let s3: S3Client;
+
+    beforeAll(() => {
+      s3 = new S3Client({
+        region: 'us-east-1',
+        endpoint: server.url,
+        forcePathStyle: true,
+        credentials: LOCAL_CREDENTIALS,
+      });
+    });
+
+    afterAll(() => s3.destroy());
+
+    const recordsFor = (objectKey: string): S3EventRecord[] =>
+      bodies
+        .map((body) => JSON.parse(body) as { Records?: S3EventRecord[] })
+        .flatMap((message) => message.Records ?? [])
+        .filter((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')) === objectKey);
+
+    it('sends the s3:TestEvent once when the notification is configured', () => {
+      const tests = bodies
+        .map((b) => JSON.parse(b) as Record<string, unknown>)
+        .filter((m) => m.Event === 's3:TestEvent');
+      expect(tests).toHaveLength(1);
+      expect(tests[0]).toMatchObject({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: LOCAL_BUCKET });
+      expect(Object.keys(tests[0] ?? {}).sort()).toEqual([
+        'Bucket',
+        'Event',
+        'HostId',
+        'RequestId',
+        'Service',
+        'Time',
+      ]);
+    });
+
+    it("announces a POST upload before answering it, with S3's record and encoded key", async () => {
+      // Prepare: a space, a '+', an é and an emoji, which S3 form-encodes in events.
+      const objectKey = 'photos/job 1/a+b é😀.jpg';
+      const file = bytes(42);
+      const { url, fields } = await createPresignedPost(s3, {
+        Bucket: LOCAL_BUCKET,
+        Key: objectKey,
+        Conditions: [['content-length-range', 1, 1024]],
+        Expires: 60,
+      });
+      // Act
+      const answer = await postForm(url, { fields, file });
+      // Assess: the event is there as soon as the upload is acknowledged.
+      expect(answer.status).toBe(204);
+      const [record] = recordsFor(objectKey);
+      expect(record).toBeDefined();
+      expect(record?.s3.object.key).toBe('photos/job+1/a%2Bb+%C3%A9%F0%9F%98%80.jpg');
+      expect(record).toMatchObject({
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventName: 'ObjectCreated:Post',
+        userIdentity: { principalId: expect.any(String) },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'uploads-notification',
+          bucket: {
+            name: LOCAL_BUCKET,
+            ownerIdentity: { principalId: expect.any(String) },
+            arn: `arn:aws:s3:::${LOCAL_BUCKET}`,
+          },
+          object: { size: 42, eTag: md5(file), sequencer: expect.stringMatching(/^[0-9A-F]{18}$/) },
+        },
+      });
+      expect(new Date(record?.eventTime ?? '').toISOString()).toBe(record?.eventTime);
+      expect(record?.responseElements['x-amz-request-id']).toBe(answer.headers.get('x-amz-request-id'));
+      expect(record?.responseElements['x-amz-id-2']).toBe(answer.headers.get('x-amz-id-2'));
+    });
+
+    it('announces PUTs of one key with increasing sequencers of equal length', async () => {
+      const objectKey = 'photos/job 2/same key.jpg';
+      for (const body of ['one', 'two', 'three']) {
+        await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: objectKey, Body: body }));
+      }
+      const records = recordsFor(objectKey);
+      expect(records.map((r) => r.eventName)).toEqual([
+        'ObjectCreated:Put',
+        'ObjectCreated:Put',
+        'ObjectCreated:Put',
+      ]);
+      expect(records.map((r) => r.s3.object.eTag)).toEqual([md5('one'), md5('two'), md5('three')]);
+      const sequencers = records.map((r) => r.s3.object.sequencer);
+      expect(new Set(sequencers.map((s) => s.length)).size).toBe(1);
+      expect([...sequencers].sort()).toEqual(sequencers);
+      expect(new Set(sequencers).size).toBe(3);
+    });
+
+    it('sends nothing for keys outside the prefix', async () => {
+      const before = bodies.length;
+      await s3.send(
+        new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'thumbs/job/1/small.webp', Body: 'x' }),
+      );
+      expect(bodies.length).toBe(before);
+    });
+
+    it('still acknowledges the upload when the notification target fails, and logs it', async () => {
+      const put = await s3.send(
+        new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'broken/a.txt', Body: 'x' }),
+      );
+      expect(put.$metadata.httpStatusCode).toBe(200);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          configurationId: 'broken-notification',
+          key: 'broken/a.txt',
+        }),
+      );
+    });
+
+    it('sends the s3:TestEvent exactly once per configuration across restarts', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'qdn-s3-restart-'));
+      const received: Array<{ target: string; body: Record<string, unknown> }> = [];
+      const target = (id: string) => ({
+        id,
+        prefix: 'photos/',
+        send: (body: string) => {
+          received.push({ target: id, body: JSON.parse(body) as Record<string, unknown> });
+        },
+      });
+      const start = (ids: string[]) =>
+        startS3Server(
+          localOptions(folder, {
+            buckets: [{ name: LOCAL_BUCKET, cors: [], notifications: ids.map(target) }],
+          }),
+        );
+      try {
+        await (await start(['uploads'])).close();
+        await (await start(['uploads'])).close();
+        await (await start(['uploads', 'audit'])).close();
+        expect(received.map((r) => [r.target, r.body.Event])).toEqual([
+          ['uploads', 's3:TestEvent'],
+          ['audit', 's3:TestEvent'],
+        ]);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+
+    it('keeps objects across a restart', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'qdn-s3-restart-'));
+      try {
+        const first = await startS3Server(localOptions(folder));
+        const writer = client(localTarget(first.url));
+        await writer.send(
+          new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'kept.txt', Body: 'still here' }),
+        );
+        writer.destroy();
+        await first.close();
+        const second = await startS3Server(localOptions(folder));
+        const reader = client(localTarget(second.url));
+        const got = await reader.send(new GetObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'kept.txt' }));
+        expect(await got.Body?.transformToString()).toBe('still here');
+        reader.destroy();
+        await second.close();
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
+// The same suite against a real S3-compatible endpoint, when one is configured.
+
+const externalEnv = {
+  endpoint: process.env.QDN_S3_CONFORMANCE_ENDPOINT,
+  bucket: process.env.QDN_S3_CONFORMANCE_BUCKET,
+  accessKeyId: process.env.QDN_S3_CONFORMANCE_ACCESS_KEY_ID,
+  secretAccessKey: process.env.QDN_S3_CONFORMANCE_SECRET_ACCESS_KEY,
+  region: process.env.QDN_S3_CONFORMANCE_REGION,
+};
+const missingExternal = Object.entries(externalEnv)
+  .filter(([, value]) => !value)
+  .map(([name]) => name);
+if (missingExternal.length > 0) {
+  console.info(
+    `s3-conformance: external endpoint suite skipped (set QDN_S3_CONFORMANCE_ENDPOINT, _BUCKET, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY and _REGION to run it; missing: ${missingExternal.join(', ')})`,
+  );
+}
+
+describe.skipIf(missingExternal.length > 0)('external S3-compatible endpoint', () => {
+  defineConformanceSuite('conformance', () => ({
+    endpoint: externalEnv.endpoint ?? '',
+    bucket: externalEnv.bucket ?? '',
+    region: externalEnv.region ?? '',
+    credentials: {
+      accessKeyId: externalEnv.accessKeyId ?? '',
+      secretAccessKey: externalEnv.secretAccessKey ?? '',
+    },
+    // Optional: an origin the bucket's CORS configuration allows for GET and POST.
+    corsOrigin: process.env.QDN_S3_CONFORMANCE_CORS_ORIGIN || undefined,
+  }));
+});
