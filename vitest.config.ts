@@ -14,5 +14,6 @@ export default defineConfig({
     // Two cores: files run in parallel, but keep it to two workers so timing-sensitive
     // integration tests are not starved.
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -5,6 +5,9 @@ import { type Runtime, startRuntime } from './runtime.ts';
 
 /** `npm start`: the whole pipeline in one process, with a banner saying how to use it. */
 async function main(): Promise<void> {
+  // The SDK warns once per process that releases after January 2027 need Node 22; the lockfile
+  // pins working versions (see README), so keep the banner readable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let runtime: Runtime;
   try {
     const config = loadConfig(process.env);
