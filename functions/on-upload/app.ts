@@ -1,8 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { isLastAttempt } from '../../lib/events/attempts.ts';
+import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
 import { s3NotificationBody } from '../../lib/events/s3-event.ts';
 import { createLogger } from '../../lib/log/logger.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
@@ -42,8 +42,6 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     logger,
     now: overrides.now ?? Date.now,
   };
-  const processor = new BatchProcessor(EventType.SQS);
-
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let body: unknown;
     try {
@@ -62,14 +60,5 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps, last);
   };
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const response = await processPartialResponse(event, recordHandler, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
-    for (const failure of processor.errors) {
-      logger.warn('record failed; it returns to the queue', { error: failure.message, name: failure.name });
-    }
-    return response;
-  };
+  return sqsBatchHandler(recordHandler, logger);
 }

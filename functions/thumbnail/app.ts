@@ -1,8 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { isLastAttempt } from '../../lib/events/attempts.ts';
+import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
 import { eventEnvelope, photoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { configureSharp } from '../../lib/image/thumbnails.ts';
 import { createLogger } from '../../lib/log/logger.ts';
@@ -37,8 +37,6 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
     logger,
     now: overrides.now ?? Date.now,
   };
-  const processor = new BatchProcessor(EventType.SQS);
-
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const parsed = envelope.safeParse(safeJson(record.body));
     if (!parsed.success) {
@@ -65,16 +63,7 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
     }
   };
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const response = await processPartialResponse(event, recordHandler, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
-    for (const failure of processor.errors) {
-      logger.warn('record failed; it returns to the queue', { error: failure.message, name: failure.name });
-    }
-    return response;
-  };
+  return sqsBatchHandler(recordHandler, logger);
 }
 
 function safeJson(text: string): unknown {
