@@ -55,7 +55,7 @@ export const envSchema = z
     // Images
     QDN_MAX_INPUT_PIXELS: int(1_000_000, 268_402_689).default(100_000_000),
     QDN_WEBP_QUALITY: int(1, 100).default(80),
-    QDN_IMAGE_CONCURRENCY: int(1, 64).default(2),
+    QDN_IMAGE_CONCURRENCY: int(1, 64).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.QDN_RUNTIME !== 'aws') return;

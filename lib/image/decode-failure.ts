@@ -30,13 +30,17 @@ export function unsupportedError(received: string, cause?: unknown): ImageReject
  * Anything else those decoders throw comes from the bytes themselves: a retry would fail the
  * same way, so it is a permanent 'corrupt' verdict rather than a trip to the DLQ.
  */
-export function classifyDecodeError(error: unknown): ImageRejectedError | undefined {
+export function classifyDecodeError(
+  error: unknown,
+  context: { maxInputPixels?: number } = {},
+): ImageRejectedError | undefined {
   if (error instanceof ImageRejectedError) return error;
   if (!(error instanceof Error)) return undefined;
   const message = error.message;
   if (/^Expected /.test(message) || /out of memory|cannot allocate|ENOMEM/i.test(message)) return undefined;
   if (/exceeds pixel limit/i.test(message)) {
-    return new ImageRejectedError('too_many_pixels', 'The image has more pixels than the limit allows', {
+    const limit = context.maxInputPixels ? `the ${megapixels(context.maxInputPixels)} MP limit` : 'the limit';
+    return new ImageRejectedError('too_many_pixels', `The image has more pixels than ${limit}`, {
       cause: error,
     });
   }
@@ -46,14 +50,17 @@ export function classifyDecodeError(error: unknown): ImageRejectedError | undefi
   });
 }
 
-/** First line of a libvips error, without its "Input buffer has corrupt header: VipsJpeg: " prefixes. */
+/** First telling line of a libvips error, without its "Input buffer has corrupt header: VipsJpeg: " prefixes. */
 function detail(message: string): string {
-  const first = message.split('\n').find((line) => line.trim() !== '') ?? 'unreadable data';
-  const text = first
+  const lines = message
     .replace(/^Input (buffer|Buffer) has corrupt header:\s*/, '')
-    .replace(/^[A-Za-z_]+:\s*/, '')
-    .trim();
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text || 'unreadable data';
+    .split('\n')
+    .map((line) => line.trim())
+    // A failed HEIF read lists a "source: bad seek to N" line per retry before the real cause.
+    .filter((line) => line !== '' && !/^source: bad seek/.test(line));
+  const text = (lines[0] ?? '').replace(/^[A-Za-z_]+:\s*/, '');
+  if (text === '') return 'unreadable data';
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 function megapixels(pixels: number): string {

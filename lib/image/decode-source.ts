@@ -21,11 +21,12 @@ export async function openThumbnailSource(input: Buffer, maxInputPixels: number)
   if (!container) throw unsupportedError(describeContent(input));
   const load: SharpOptions = { limitInputPixels: maxInputPixels, failOn: FAIL_ON };
   // metadata() parses the header only; with limitInputPixels set it also refuses a bomb itself.
-  const meta = await guard(() => sharp(input, load).metadata());
+  const meta = await guard(() => sharp(input, load).metadata(), maxInputPixels);
   if (meta.format !== container) throw unsupportedError(`${meta.format} inside a ${container} container`);
-  if (meta.width * meta.height > maxInputPixels)
+  if (meta.width * meta.height > maxInputPixels) {
     throw tooManyPixelsError(meta.width, meta.height, maxInputPixels);
-  if (needsHeicDecoder(meta)) return guard(() => heicSource(input, meta, maxInputPixels));
+  }
+  if (needsHeicDecoder(meta)) return guard(() => heicSource(input, meta, maxInputPixels), maxInputPixels);
   return {
     format: meta.format,
     // autoOrient: sizes after EXIF orientation, so 5–8 swap width and height.
@@ -53,10 +54,10 @@ async function heicSource(input: Buffer, meta: Metadata, maxInputPixels: number)
   };
 }
 
-async function guard<T>(work: () => Promise<T>): Promise<T> {
+async function guard<T>(work: () => Promise<T>, maxInputPixels: number): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw classifyDecodeError(error) ?? error;
+    throw classifyDecodeError(error, { maxInputPixels }) ?? error;
   }
 }

@@ -30,9 +30,10 @@ function fromRaw(data: Buffer, info: OutputInfo, maxInputPixels: number): Sharp 
 }
 
 /**
- * (a) One pipeline per size straight from the compressed original, run side by side. Each
- * decodes again, but a JPEG decodes with shrink-on-load (libjpeg's DCT scaling by 1/2, 1/4, 1/8),
- * so the small size costs little and no full-resolution bitmap ever exists.
+ * (a) One pipeline per size straight from the compressed original, run side by side. A JPEG
+ * decodes with shrink-on-load (libjpeg's DCT scaling by 1/2, 1/4, 1/8), so no full-resolution
+ * bitmap exists, but each pipeline still entropy-decodes the whole file, and PNG/WebP/raw input
+ * is decoded in full once per size.
  */
 const independent: ThumbnailStrategy = (source, { sizes, quality }) =>
   Promise.all(sizes.map((spec) => encode(source.open(), spec, quality)));
@@ -43,7 +44,11 @@ const clone: ThumbnailStrategy = (source, { sizes, quality }) => {
   return Promise.all(sizes.map((spec) => encode(base.clone(), spec, quality)));
 };
 
-/** (c) Decode once to the largest size as raw pixels, then encode every size from that bitmap. */
+/**
+ * (c) Decode once, with shrink-on-load, to the largest size as raw pixels (sRGB, upright), then
+ * resize and encode every size from that bitmap in parallel: one decode, and a bitmap of at most
+ * largest² × 3 bytes (5 MB at 1280 px).
+ */
 const chained: ThumbnailStrategy = async (source, { sizes, quality, maxInputPixels }) => {
   const longest = Math.max(...sizes.map((s) => s.longEdge));
   const { data, info } = await source

@@ -12,7 +12,7 @@ import {
   RED,
 } from './thumbnail-fixtures.ts';
 import { type ThumbnailStrategyName, thumbnailStrategies } from './thumbnail-strategies.ts';
-import { renderThumbnails, THUMBNAIL_STRATEGY } from './thumbnails.ts';
+import { configureSharp, renderThumbnails, THUMBNAIL_STRATEGY } from './thumbnails.ts';
 
 const thumb = (result: Awaited<ReturnType<typeof renderThumbnails>>, name: string) => {
   const found = result.thumbnails.find((t) => t.name === name);
@@ -197,4 +197,17 @@ describe('thumbnail strategies', () => {
       expect(near(await pixel(small, 80, 280), BLUE)).toBe(true);
     },
   );
+});
+
+describe('configureSharp', () => {
+  it('turns the libvips cache off and sets the thread count', () => {
+    // Act
+    configureSharp({ concurrency: 1 });
+    // Assess
+    expect(sharp.cache()).toMatchObject({ memory: { max: 0 }, items: { max: 0 } });
+    expect(sharp.concurrency()).toBe(1);
+    expect(() => configureSharp({ concurrency: 0 })).toThrow(
+      'Expected a positive integer for concurrency but received 0',
+    );
+  });
 });
