@@ -269,3 +269,53 @@ describe('authentication', () => {
     }
   });
 });
+
+describe('limits', () => {
+  let limited: LocalStack;
+  beforeAll(async () => {
+    limited = await startLocalStack(
+      { QDN_UPLOAD_RATE_PER_MINUTE: '3', QDN_MAX_PHOTOS_PER_JOB: '2' },
+      { pollers: false },
+    );
+  });
+  afterAll(() => limited?.stop());
+
+  it('answers 429 with Retry-After once a caller spends their per-minute budget', async () => {
+    const token = await limited.token('crew-demo', 'crew');
+    // Budgets are per clock minute: retry once if the minute rolled over during the four calls.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const calls = [];
+      for (let i = 0; i < 4; i++) {
+        calls.push(
+          await limited.call('POST', '/upload-url', { token, body: uploadRequest({ job_id: 'job-demo-1' }) }),
+        );
+      }
+      if (Math.floor(Date.now() / 60_000) !== minute) continue;
+      expect(calls.slice(0, 3).map((c) => c.status)).not.toContain(429);
+      expect(calls[3]?.status).toBe(429);
+      expect(calls[3]?.body.error.code).toBe('rate_limited');
+      expect(Number(calls[3]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      return;
+    }
+    throw new Error('the minute rolled over twice during the test');
+  });
+
+  it('answers 409 past the per-job photo cap', async () => {
+    const token = await limited.token('admin-demo', 'admin');
+    const first = await limited.call('POST', '/upload-url', {
+      token,
+      body: uploadRequest({ job_id: 'job-demo-2' }),
+    });
+    const second = await limited.call('POST', '/upload-url', {
+      token,
+      body: uploadRequest({ job_id: 'job-demo-2' }),
+    });
+    const third = await limited.call('POST', '/upload-url', {
+      token,
+      body: uploadRequest({ job_id: 'job-demo-2' }),
+    });
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 409]);
+    expect(third.body.error.code).toBe('conflict');
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topology } from '../topology/topology.ts';
 import { ConfigError } from './errors.ts';
 
 const MiB = 1024 * 1024;
@@ -35,7 +36,7 @@ export const envSchema = z
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
       .default('qdn-uploads'),
     QDN_TABLE_NAME: z.string().min(3).default('qdn'),
-    QDN_EVENT_BUS_NAME: z.string().min(1).default('qdn-bus'),
+    QDN_EVENT_BUS_NAME: z.string().min(1).default(topology.bus.name),
 
     // Identity
     QDN_JWT_ISSUER: z.string().min(1).optional(),
@@ -44,8 +45,8 @@ export const envSchema = z
     QDN_ROLE_CLAIM: z.string().min(1).default('qdn_role'),
 
     // Upload rules
-    QDN_MAX_UPLOAD_BYTES: int(1, 5 * 1024 * MiB).default(10 * MiB),
-    QDN_UPLOAD_URL_TTL_SECONDS: int(1, 86_400).default(900),
+    QDN_MAX_UPLOAD_BYTES: int(1, 5 * 1024 * MiB).default(topology.uploads.maxBytes),
+    QDN_UPLOAD_URL_TTL_SECONDS: int(1, 86_400).default(topology.uploads.urlTtlSeconds),
     QDN_THUMB_URL_TTL_SECONDS: int(1, 86_400).default(3600),
     QDN_UPLOAD_RATE_PER_MINUTE: int(1, 100_000).default(30),
     QDN_MAX_PHOTOS_PER_JOB: int(1, 1_000_000).default(2000),

@@ -6,7 +6,14 @@ export const EVENT_SOURCE = 'qdn.photos';
 const functions: Topology['functions'] = {
   presign: { name: 'presign', timeoutSeconds: 10, memoryMb: 512 },
   'on-upload': { name: 'on-upload', timeoutSeconds: 30, memoryMb: 512 },
-  thumbnail: { name: 'thumbnail', timeoutSeconds: 60, memoryMb: 2048 },
+  thumbnail: {
+    name: 'thumbnail',
+    timeoutSeconds: 60,
+    memoryMb: 2048,
+    // libuv's pool must hold (photos in flight × sizes) + 2 jobs, or sharp's work serializes;
+    // it is read once, at process start (npm start sets the same value).
+    environment: { UV_THREADPOOL_SIZE: '6' },
+  },
   booking: { name: 'booking', timeoutSeconds: 10, memoryMb: 512 },
   ops: { name: 'ops', timeoutSeconds: 30, memoryMb: 512 },
 };

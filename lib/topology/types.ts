@@ -12,8 +12,8 @@ export interface FunctionSpec {
   name: FunctionName;
   timeoutSeconds: number;
   memoryMb: number;
-  /** Reserved concurrency guard (AWS) and parallel batches per queue (local). */
-  maxConcurrency?: number;
+  /** Process environment the function needs before it starts (read by the CDK app and `npm start`). */
+  environment?: Record<string, string>;
 }
 
 /** A queue, its dead-letter queue and the function that consumes it (the event-source mapping). */
