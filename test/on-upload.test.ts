@@ -7,12 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOnUploadHandler } from '../functions/on-upload/app.ts';
 import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
-import { heicWithExif } from '../lib/image/bmff-fixtures.ts';
-import { phoneExif, tiffBlockOf } from '../lib/image/exif-fixtures.ts';
 import type { Photo } from '../lib/repo/photo.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
+import { heicWithExif } from './fixtures/bmff-boxes.ts';
+import { phoneExif, tiffBlockOf } from './fixtures/exif-images.ts';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
 import { probeS3, type S3Probe } from './helpers/s3-probe.ts';
 

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOnUploadHandler } from '../functions/on-upload/app.ts';
 import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
-import { phoneExif } from '../lib/image/exif-fixtures.ts';
-import { forgedJpeg, noisyJpeg, pngBomb } from '../lib/image/thumbnail-fixtures.ts';
 import type { Photo } from '../lib/repo/photo.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
+import { phoneExif } from './fixtures/exif-images.ts';
+import { forgedJpeg, noisyJpeg, pngBomb } from './fixtures/thumbnail-images.ts';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
 
 const UPLOADS = topology.queues.uploads.name;

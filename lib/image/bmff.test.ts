@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { be, box, fullBox, iinf, iloc, infe } from '../../test/fixtures/bmff-boxes.ts';
 import { childBoxes, findTopLevelBox, readBoxHeader } from './bmff.ts';
-import { be, box, fullBox, iinf, iloc, infe } from './bmff-fixtures.ts';
 import { findItemIdByType } from './bmff-iinf.ts';
 import { findItemLocation } from './bmff-iloc.ts';
 import { ExifFormatError } from './exif-errors.ts';

@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { be, box, exifItem, ftyp, fullBox, heicWithExif, iinf, iloc, infe } from './bmff-fixtures.ts';
+import {
+  be,
+  box,
+  exifItem,
+  ftyp,
+  fullBox,
+  heicWithExif,
+  iinf,
+  iloc,
+  infe,
+} from '../../test/fixtures/bmff-boxes.ts';
+import { flat, noise, PHONE_GPS, phoneExif, prng, tiffBlockOf } from '../../test/fixtures/exif-images.ts';
 import { EXIF_MAX_BYTES, EXIF_MAX_REQUESTS, type ExifReadResult, readExif } from './exif.ts';
-import { flat, noise, PHONE_GPS, phoneExif, prng, tiffBlockOf } from './exif-fixtures.ts';
 import { bufferReader, countingReader, type RangeReader } from './range-reader.ts';
 import { SNIFF_BYTES, type SniffedType, sniffImageType } from './sniff.ts';
 

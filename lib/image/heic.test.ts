@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { BLUE, near, OPTIONS, pixel, RED } from '../../test/fixtures/thumbnail-images.ts';
 import { decodeHeic, needsHeicDecoder } from './heic.ts';
 import { ImageRejectedError } from './image-errors.ts';
-import { BLUE, near, OPTIONS, pixel, RED } from './thumbnail-fixtures.ts';
 import { renderThumbnails } from './thumbnails.ts';
 
 // 128×64 coded landscape, red left / blue right, with irot 90° clockwise and EXIF orientation 6,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ftyp } from './bmff-fixtures.ts';
-import { flat } from './exif-fixtures.ts';
+import { ftyp } from '../../test/fixtures/bmff-boxes.ts';
+import { flat } from '../../test/fixtures/exif-images.ts';
 import { isDeclaredTypeCompatible, SNIFF_BYTES, type SniffedType, sniffImageType } from './sniff.ts';
 
 const head = (bytes: Uint8Array) => bytes.subarray(0, SNIFF_BYTES);

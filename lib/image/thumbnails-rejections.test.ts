@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { forgedJpeg, noisyJpeg, OPTIONS, pngBomb } from '../../test/fixtures/thumbnail-images.ts';
 import { ImageRejectedError } from './image-errors.ts';
-import { forgedJpeg, noisyJpeg, OPTIONS, pngBomb } from './thumbnail-fixtures.ts';
 import { renderThumbnails } from './thumbnails.ts';
 
 /** Runs a render expected to fail and reports how it failed, how long it took and the RSS growth. */

@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { openThumbnailSource } from './decode-source.ts';
 import {
   BLUE,
   GPS_EXIF,
@@ -10,7 +9,8 @@ import {
   OPTIONS,
   pixel,
   RED,
-} from './thumbnail-fixtures.ts';
+} from '../../test/fixtures/thumbnail-images.ts';
+import { openThumbnailSource } from './decode-source.ts';
 import { type ThumbnailStrategyName, thumbnailStrategies } from './thumbnail-strategies.ts';
 import { configureSharp, renderThumbnails, THUMBNAIL_STRATEGY } from './thumbnails.ts';
 
