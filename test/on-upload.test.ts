@@ -189,8 +189,8 @@ describe('on-upload', () => {
       reasonCode: 'too_large',
       reason: expect.stringContaining(String(MAX)),
     });
-    // Rejected on the size in the event alone: no ranged read; the only GET is the move to quarantine.
-    expect(probe.gets.filter((g) => g.key.endsWith(big) && g.range)).toHaveLength(0);
+    // Rejected on the size in the event alone, and moved aside server-side: never read at all.
+    expect(probe.gets.filter((g) => g.key.endsWith(big))).toHaveLength(0);
     expect(await exists(`quarantine/${big}`)).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -62,6 +63,14 @@ function client(target: ConformanceTarget, overrides: Partial<S3ClientConfig> = 
     credentials: target.credentials,
     ...overrides,
   });
+}
+
+/**
+ * `x-amz-copy-source` for an object, URL-encoded by segment as S3 requires. The SDK sends
+ * CopySource as given (and Node refuses non-ASCII header values), so callers must encode it.
+ */
+function copySource(bucket: string, objectKey: string): string {
+  return `${bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** The text of the first `<tag>` in an XML body. */
@@ -652,6 +661,191 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
       });
     });
 
+    describe('CopyObject (x-amz-copy-source)', () => {
+      /** A source object with a type, a cache policy and user metadata, as the pipeline's originals have. */
+      async function putSource(objectKey: string, body: string | Buffer = 'original bytes') {
+        return s3.send(
+          new PutObjectCommand({
+            Bucket: target.bucket,
+            Key: objectKey,
+            Body: body,
+            ContentType: 'image/jpeg',
+            CacheControl: 'private, max-age=0',
+            Metadata: { job: 'j-7', reason: 'none' },
+          }),
+        );
+      }
+
+      it('copies within the bucket: same bytes, ETag, Content-Type, Cache-Control and metadata (COPY)', async () => {
+        const sourceKey = key('copy/source.jpg');
+        const destinationKey = key('copy/destination.jpg');
+        const body = bytes(3000, 0x71);
+        await putSource(sourceKey, body);
+        // Act
+        const copied = await s3.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: destinationKey,
+            CopySource: copySource(target.bucket, sourceKey),
+          }),
+        );
+        // Assess
+        expect(copied.$metadata.httpStatusCode).toBe(200);
+        expect(copied.CopyObjectResult?.ETag).toBe(`"${md5(body)}"`);
+        expect(copied.CopyObjectResult?.LastModified).toBeInstanceOf(Date);
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: destinationKey }));
+        expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body)).toBe(true);
+        expect(got.ETag).toBe(`"${md5(body)}"`);
+        expect(got.ContentType).toBe('image/jpeg');
+        expect(got.CacheControl).toBe('private, max-age=0');
+        expect(got.Metadata).toEqual({ job: 'j-7', reason: 'none' });
+        expect(await headStatus(sourceKey)).toBe(200);
+      });
+
+      it('takes Content-Type and metadata from the request with REPLACE, keeping bytes and ETag', async () => {
+        const sourceKey = key('copy/replace-source.jpg');
+        const destinationKey = key('copy/replace-destination.jpg');
+        await putSource(sourceKey);
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: destinationKey,
+            CopySource: copySource(target.bucket, sourceKey),
+            MetadataDirective: 'REPLACE',
+            ContentType: 'application/octet-stream',
+            Metadata: { reason: 'rejected' },
+          }),
+        );
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: destinationKey }));
+        expect(head.ContentType).toBe('application/octet-stream');
+        expect(head.CacheControl).toBeUndefined();
+        expect(head.Metadata).toEqual({ reason: 'rejected' });
+        expect(head.ETag).toBe(`"${md5('original bytes')}"`);
+        expect(head.ContentLength).toBe('original bytes'.length);
+      });
+
+      it('refuses a copy onto itself with COPY (400 InvalidRequest), allows it with REPLACE', async () => {
+        const objectKey = key('copy/self.jpg');
+        await putSource(objectKey);
+        const self = {
+          Bucket: target.bucket,
+          Key: objectKey,
+          CopySource: copySource(target.bucket, objectKey),
+        };
+        const error = await sdkError(s3.send(new CopyObjectCommand(self)));
+        expect(error.name).toBe('InvalidRequest');
+        expect(error.$metadata.httpStatusCode).toBe(400);
+        expect(error.message).toContain('trying to copy an object to itself without changing');
+        await s3.send(
+          new CopyObjectCommand({
+            ...self,
+            MetadataDirective: 'REPLACE',
+            ContentType: 'image/jpeg',
+            Metadata: { reviewed: 'yes' },
+          }),
+        );
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(head.Metadata).toEqual({ reviewed: 'yes' });
+        expect(head.ETag).toBe(`"${md5('original bytes')}"`);
+      });
+
+      it('answers 404 NoSuchKey for a missing source and NoSuchBucket for an unknown source bucket', async () => {
+        const destinationKey = key('copy/from-nothing.jpg');
+        const missing = await sdkError(
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: destinationKey,
+              CopySource: copySource(target.bucket, key('copy/no-such-source.jpg')),
+            }),
+          ),
+        );
+        expect(missing.name).toBe('NoSuchKey');
+        expect(missing.$metadata.httpStatusCode).toBe(404);
+        const noBucket = await sdkError(
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: destinationKey,
+              CopySource: copySource(`qdn-no-such-bucket-${randomUUID()}`, 'x.jpg'),
+            }),
+          ),
+        );
+        expect(noBucket.name).toBe('NoSuchBucket');
+        expect(noBucket.$metadata.httpStatusCode).toBe(404);
+        expect(await headStatus(destinationKey)).toBe(404);
+      });
+
+      it('copies keys with a space, a "+" and non-ASCII characters, in each documented CopySource form', async () => {
+        const sourceKey = key('copy/odd name+1 é😀.jpg');
+        await putSource(sourceKey, 'odd');
+        const forms: Array<[string, string]> = [
+          [key('copy/odd copy+1 ü.jpg'), copySource(target.bucket, sourceKey)],
+          [key('copy/odd copy+2 ü.jpg'), `/${copySource(target.bucket, sourceKey)}`],
+          // The whole value encoded, `/` as %2F, as some SDKs' helpers do.
+          [key('copy/odd copy+3 ü.jpg'), encodeURIComponent(`${target.bucket}/${sourceKey}`)],
+        ];
+        for (const [destinationKey, source] of forms) {
+          await s3.send(
+            new CopyObjectCommand({ Bucket: target.bucket, Key: destinationKey, CopySource: source }),
+          );
+          const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: destinationKey }));
+          expect(await got.Body?.transformToString()).toBe('odd');
+          expect(got.Metadata).toEqual({ job: 'j-7', reason: 'none' });
+        }
+        const listed = await s3.send(
+          new ListObjectsV2Command({ Bucket: target.bucket, Prefix: key('copy/odd copy+') }),
+        );
+        expect(listed.Contents?.map((c) => c.Key)).toEqual(forms.map(([k]) => k));
+      });
+
+      it('copies only when x-amz-copy-source-if-match / -if-none-match hold, else 412 PreconditionFailed', async () => {
+        const sourceKey = key('copy/conditional.jpg');
+        const destinationKey = key('copy/conditional-copy.jpg');
+        const etag = (await putSource(sourceKey)).ETag ?? '';
+        const copy = (conditions: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string }) =>
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: destinationKey,
+              CopySource: copySource(target.bucket, sourceKey),
+              ...conditions,
+            }),
+          );
+        for (const conditions of [
+          { CopySourceIfMatch: '"0123456789abcdef"' },
+          { CopySourceIfNoneMatch: etag },
+        ]) {
+          const error = await sdkError(copy(conditions));
+          expect(error.name).toBe('PreconditionFailed');
+          expect(error.$metadata.httpStatusCode).toBe(412);
+        }
+        expect(await headStatus(destinationKey)).toBe(404);
+        const copied = await copy({ CopySourceIfMatch: etag, CopySourceIfNoneMatch: '"0123456789abcdef"' });
+        expect(copied.CopyObjectResult?.ETag).toBe(etag);
+      });
+
+      it('moves an object (copy, then delete the source) without losing the copy', async () => {
+        const sourceKey = key('copy/move-me.jpg');
+        const destinationKey = key('quarantine/move-me.jpg');
+        await putSource(sourceKey, bytes(4096, 0x6d));
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: destinationKey,
+            CopySource: copySource(target.bucket, sourceKey),
+          }),
+        );
+        await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: sourceKey }));
+        // Overwrite the old name too: the copy must not share its fate.
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey, Body: 'new' }));
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: destinationKey }));
+        expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(bytes(4096, 0x6d))).toBe(
+          true,
+        );
+      });
+    });
+
     describe('presigned GET URLs (SigV4 in the query)', () => {
       let objectKey: string;
 
@@ -798,6 +992,8 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
 // The local endpoint, with what only it can show: the notifications it sends.
 
 const LOCAL_BUCKET = 'qdn-conformance';
+/** A second bucket of the local endpoint, for copies across buckets. */
+const LOCAL_OTHER_BUCKET = 'qdn-conformance-other';
 const LOCAL_ORIGIN = 'http://127.0.0.1:5173';
 const LOCAL_CORS: CorsRule[] = [
   {
@@ -884,6 +1080,7 @@ describe('local S3 endpoint', () => {
               },
             ],
           },
+          { name: LOCAL_OTHER_BUCKET, cors: [], notifications: [] },
         ],
       }),
     );
@@ -901,6 +1098,68 @@ describe('local S3 endpoint', () => {
     credentials: LOCAL_CREDENTIALS,
     corsOrigin: LOCAL_ORIGIN,
   }));
+
+  describe('CopyObject beyond one bucket (local only)', () => {
+    let s3: S3Client;
+
+    beforeAll(() => {
+      s3 = client(localTarget(server.url));
+    });
+
+    afterAll(() => s3.destroy());
+
+    it('copies across buckets of the endpoint, announcing it in the destination bucket only', async () => {
+      const sourceKey = 'photos/job 5/original.jpg';
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: LOCAL_BUCKET,
+          Key: sourceKey,
+          Body: 'across',
+          ContentType: 'image/jpeg',
+          Metadata: { job: 'j-5' },
+        }),
+      );
+      const before = bodies.length;
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: LOCAL_OTHER_BUCKET,
+          Key: 'photos/job 5/original.jpg',
+          CopySource: copySource(LOCAL_BUCKET, sourceKey),
+        }),
+      );
+      // The other bucket has no notification configuration, even for the same prefix.
+      expect(bodies.length).toBe(before);
+      const got = await s3.send(
+        new GetObjectCommand({ Bucket: LOCAL_OTHER_BUCKET, Key: 'photos/job 5/original.jpg' }),
+      );
+      expect(await got.Body?.transformToString()).toBe('across');
+      expect(got.ContentType).toBe('image/jpeg');
+      expect(got.Metadata).toEqual({ job: 'j-5' });
+    });
+
+    it('answers 501 NotImplemented for a versioned source (this endpoint keeps no versions)', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'versions/a.txt', Body: 'v' }));
+      const error = await sdkError(
+        s3.send(
+          new CopyObjectCommand({
+            Bucket: LOCAL_BUCKET,
+            Key: 'versions/b.txt',
+            CopySource: `${LOCAL_BUCKET}/versions/a.txt?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY`,
+          }),
+        ),
+      );
+      expect(error.name).toBe('NotImplemented');
+      expect(error.$metadata.httpStatusCode).toBe(501);
+    });
+
+    it('refuses a copy source without a key with 400 InvalidArgument', async () => {
+      const error = await sdkError(
+        s3.send(new CopyObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'x.txt', CopySource: LOCAL_BUCKET })),
+      );
+      expect(error.name).toBe('InvalidArgument');
+      expect(error.$metadata.httpStatusCode).toBe(400);
+    });
+  });
 
   describe('event notifications', () => {
     let s3: S3Client;
@@ -1000,6 +1259,78 @@ describe('local S3 endpoint', () => {
       const before = bodies.length;
       await s3.send(
         new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: 'thumbs/job/1/small.webp', Body: 'x' }),
+      );
+      expect(bodies.length).toBe(before);
+    });
+
+    it('announces a copy into the prefix as one ObjectCreated:Copy, with the copy request ids', async () => {
+      // Prepare: the source is outside the prefix, so its PUT sends nothing.
+      const sourceKey = 'incoming/job 3/original+1 é.jpg';
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: sourceKey, Body: 'copied bytes' }));
+      const destinationKey = 'photos/job 3/copy+1 é.jpg';
+      const recording: Array<Record<string, string>> = [];
+      const recorder = new S3Client({
+        region: 'us-east-1',
+        endpoint: server.url,
+        forcePathStyle: true,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      recorder.middlewareStack.add(
+        (next) => async (args) => {
+          const out = await next(args);
+          recording.push({ ...(out.response as { headers: Record<string, string> }).headers });
+          return out;
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'recordResponseHeaders' },
+      );
+      // Act
+      const copied = await recorder.send(
+        new CopyObjectCommand({
+          Bucket: LOCAL_BUCKET,
+          Key: destinationKey,
+          CopySource: copySource(LOCAL_BUCKET, sourceKey),
+        }),
+      );
+      recorder.destroy();
+      // Assess
+      expect(recording[0]?.['content-type']).toBe('application/xml');
+      expect(recordsFor(sourceKey)).toEqual([]);
+      const records = recordsFor(destinationKey);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Copy',
+        userIdentity: { principalId: `AWS:${LOCAL_CREDENTIALS.accessKeyId}` },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: {
+          'x-amz-request-id': recording[0]?.['x-amz-request-id'],
+          'x-amz-id-2': recording[0]?.['x-amz-id-2'],
+        },
+        s3: {
+          configurationId: 'uploads-notification',
+          bucket: { name: LOCAL_BUCKET, arn: `arn:aws:s3:::${LOCAL_BUCKET}` },
+          object: {
+            key: 'photos/job+3/copy%2B1+%C3%A9.jpg',
+            size: 'copied bytes'.length,
+            eTag: md5('copied bytes'),
+            sequencer: expect.stringMatching(/^[0-9A-F]{18}$/),
+          },
+        },
+      });
+      expect(records[0]?.eventTime).toBe(copied.CopyObjectResult?.LastModified?.toISOString());
+    });
+
+    it('sends nothing for a copy outside the prefix', async () => {
+      const sourceKey = 'photos/job 4/rejected.jpg';
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: sourceKey, Body: 'rejected' }));
+      const before = bodies.length;
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: LOCAL_BUCKET,
+          Key: 'quarantine/job 4/rejected.jpg',
+          CopySource: copySource(LOCAL_BUCKET, sourceKey),
+        }),
       );
       expect(bodies.length).toBe(before);
     });

@@ -1,14 +1,14 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
 
 /**
- * Moves an object to another key in the same bucket (get, put, delete), or only deletes it.
- * A missing source is fine: a retry after a crash may find the move already done.
+ * Moves an object to another key of the same bucket (a server-side CopyObject, so no byte passes
+ * through the function, then a delete), or only deletes it. A missing source is fine: a retry
+ * after a crash may find the move already done.
  */
 export async function moveOrDelete(
   s3: S3Client,
@@ -17,22 +17,14 @@ export async function moveOrDelete(
   destination: string | null,
 ): Promise<void> {
   if (destination) {
-    let source: GetObjectCommandOutput;
     try {
-      source = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      // The SDK sends CopySource as given: each segment must be URL-encoded here.
+      const source = `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+      await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: destination, CopySource: source }));
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') return;
+      if (isMissing(error)) return;
       throw error;
     }
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: destination,
-        Body: source.Body,
-        ContentLength: source.ContentLength,
-        ContentType: source.ContentType ?? 'application/octet-stream',
-      }),
-    );
   }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }

@@ -6,7 +6,7 @@ import type { S3BucketOptions, S3LogEntry, S3NotificationTarget } from './types.
 import { formEncodeKey } from './url-encoding.ts';
 
 /** The object-created event names this endpoint emits. */
-export type ObjectCreatedEventName = 'ObjectCreated:Post' | 'ObjectCreated:Put';
+export type ObjectCreatedEventName = 'ObjectCreated:Copy' | 'ObjectCreated:Post' | 'ObjectCreated:Put';
 
 /** What an object-created event reports. */
 export interface ObjectCreated {

@@ -1,5 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import {
+  copyFile,
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -46,7 +58,16 @@ export interface OpenObject {
   handle: FileHandle;
 }
 
+/** Where an object is, or is to be. */
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
 const SEQUENCER_DIGITS = 18;
+
+/** Why `link` may refuse where a copy still works: another device, or a file system without hard links. */
+const NO_HARD_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
 
 /** S3 lists keys in UTF-8 binary order, which differs from JS (UTF-16) order beyond the BMP. */
 function compareKeys(a: StoredObject, b: StoredObject): number {
@@ -58,6 +79,7 @@ function compareKeys(a: StoredObject, b: StoredObject): number {
  * `data/<uuid>` file. A write renames a complete data file into place, then atomically renames
  * the metadata over the old one, so a concurrent reader sees the old object or the new one,
  * never half of either. Metadata is also indexed in memory for HEAD and listing.
+ * Data files are never written once in place, so a copy may share one (a hard link).
  */
 export class ObjectStore {
   readonly #root: string;
@@ -205,6 +227,56 @@ export class ObjectStore {
       if (previous) await rm(this.#dataPath(bucket, previous.dataFile), { force: true });
       return object;
     });
+  }
+
+  /**
+   * A new temporary file with the bytes of `from`: a hard link where possible, else a copy
+   * (a clone where the file system can), made by the kernel rather than through this process.
+   */
+  async #shareData(from: string): Promise<string> {
+    const path = this.tempPath();
+    try {
+      await link(from, path);
+    } catch (error) {
+      if (!NO_HARD_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      try {
+        await copyFile(from, path, constants.COPYFILE_FICLONE);
+      } catch (copyError) {
+        await this.discard(path);
+        throw copyError;
+      }
+    }
+    return path;
+  }
+
+  /**
+   * Copies `source` to `destination` without reading the bytes: the source's data file is shared
+   * into a temporary file, which is then committed like any write (atomically, replacing the
+   * destination). `attributesFor` sees the exact version being copied and returns what the copy
+   * sets; it may throw to refuse the copy. Undefined when the source does not exist.
+   */
+  async copy(
+    source: ObjectLocation,
+    destination: ObjectLocation,
+    attributesFor: (object: StoredObject) => ObjectAttributes,
+  ): Promise<StoredObject | undefined> {
+    const objects = this.#objects(source.bucket);
+    // Holding the source's lock keeps its data file in place between the lookup and the link,
+    // so the bytes copied are those of the version the attributes were chosen from.
+    const staged = await this.#locked(source.bucket, source.key, async () => {
+      const object = objects.get(source.key);
+      if (!object) return undefined;
+      const attributes = attributesFor(object);
+      const path = await this.#shareData(this.#dataPath(source.bucket, object.dataFile));
+      return { body: { path, size: object.size, md5: object.etag }, attributes };
+    });
+    if (!staged) return undefined;
+    try {
+      return await this.commit(destination.bucket, destination.key, staged.body, staged.attributes);
+    } catch (error) {
+      await this.discard(staged.body.path);
+      throw error;
+    }
   }
 
   /** Deletes `key`; deleting a missing key is not an error (S3 answers 204 either way). */

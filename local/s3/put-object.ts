@@ -2,31 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticated } from './auth.ts';
 import { checksumHeader } from './checksums.ts';
 import type { RequestContext } from './context.ts';
-import { notImplemented } from './errors.ts';
-import { headerValue } from './headers.ts';
 import { notifyObjectCreated } from './notifications.ts';
+import { attributesFromHeaders } from './object-attributes.ts';
 import { validateKey } from './object-key.ts';
-import type { ObjectAttributes } from './object-store.ts';
-import { type ReceivedBody, receiveBody } from './receive-body.ts';
-
-function attributesFrom(req: IncomingMessage, body: ReceivedBody): ObjectAttributes {
-  const metadata: Record<string, string> = {};
-  for (const name of Object.keys(req.headers)) {
-    const value = headerValue(req.headers, name);
-    if (name.startsWith('x-amz-meta-') && value !== undefined)
-      metadata[name.slice('x-amz-meta-'.length)] = value;
-  }
-  return {
-    // S3's type for an object stored without one.
-    contentType: headerValue(req.headers, 'content-type') ?? 'binary/octet-stream',
-    cacheControl: headerValue(req.headers, 'cache-control'),
-    contentDisposition: headerValue(req.headers, 'content-disposition'),
-    contentEncoding: body.contentEncoding,
-    contentLanguage: headerValue(req.headers, 'content-language'),
-    metadata,
-    checksum: body.checksum,
-  };
-}
+import { receiveBody } from './receive-body.ts';
 
 /**
  * PutObject: the body is streamed to a temporary file and verified (length, signed SHA-256,
@@ -39,13 +18,17 @@ export async function putObject(
   key: string,
   auth: Authenticated,
 ): Promise<void> {
-  if (req.headers['x-amz-copy-source'] !== undefined) throw notImplemented('CopyObject');
   validateKey(key);
   const { server, bucket } = ctx;
   const body = await receiveBody(req, auth.payloadHash, server.store);
   let object: Awaited<ReturnType<typeof server.store.commit>>;
   try {
-    object = await server.store.commit(bucket.name, key, body, attributesFrom(req, body));
+    object = await server.store.commit(bucket.name, key, body, {
+      ...attributesFromHeaders(req.headers),
+      // As stored: without the aws-chunked transfer coding the body arrived in.
+      contentEncoding: body.contentEncoding,
+      checksum: body.checksum,
+    });
   } catch (error) {
     await server.store.discard(body.path);
     throw error;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth.ts';
 import type { RequestContext, ServerContext } from './context.ts';
+import { copyObject } from './copy-object.ts';
 import { corsHeaders, preflight } from './cors.ts';
 import { noSuchBucket, notImplemented, S3Error, toS3Error } from './errors.ts';
 import { getObject } from './get-object.ts';
@@ -97,7 +98,11 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   if (method === 'POST' && !onObject) return postObject(req, res, ctx);
   const auth = await authenticate({ method, headers: req.headers }, target, ctx.server);
   if (!onObject) return routeBucket(req, res, ctx, target);
-  if (method === 'PUT') return putObject(req, res, ctx, target.key, auth);
+  if (method === 'PUT') {
+    // One method, two operations: S3 tells CopyObject from PutObject by this header alone.
+    if (req.headers['x-amz-copy-source'] !== undefined) return copyObject(req, res, ctx, target.key, auth);
+    return putObject(req, res, ctx, target.key, auth);
+  }
   return routeObject(req, res, ctx, target);
 }
 
