@@ -5,7 +5,7 @@ import type { RequestContext } from './context.ts';
 import { parseCopySource } from './copy-source.ts';
 import { invalidArgument, noSuchBucket, noSuchKey, notImplemented, S3Error } from './errors.ts';
 import { headerValue } from './headers.ts';
-import { notifyObjectCreated } from './notifications.ts';
+import { announceCreated } from './notifications.ts';
 import { attributesFromHeaders, attributesOf } from './object-attributes.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectLocation, StoredObject } from './object-store.ts';
@@ -154,21 +154,7 @@ export async function copyObject(
     return copyAttributes(req.headers, original, directive);
   });
   if (!object) throw noSuchKey(source.key);
-  await notifyObjectCreated(
-    bucket.notifications,
-    {
-      bucket: bucket.name,
-      region: server.region,
-      eventName: 'ObjectCreated:Copy',
-      object,
-      accessKeyId: auth.accessKeyId,
-      sourceIp: ctx.sourceIp,
-      requestId: ctx.requestId,
-      hostId: ctx.hostId,
-      eventTime: object.lastModified,
-    },
-    server.log,
-  );
+  await announceCreated(ctx, 'ObjectCreated:Copy', object, auth.accessKeyId);
   const body = copyObjectResult(object);
   res.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RequestContext } from './context.ts';
 import { newHostId, newRequestId } from './ids.ts';
 import type { StoredObject } from './object-store.ts';
 import type { S3BucketOptions, S3LogEntry, S3NotificationTarget } from './types.ts';
@@ -84,6 +85,30 @@ export async function notifyObjectCreated(
       });
     }
   }
+}
+
+/** Announces a write made by one request to its bucket's notification targets. */
+export function announceCreated(
+  ctx: RequestContext,
+  eventName: ObjectCreatedEventName,
+  object: StoredObject,
+  accessKeyId: string,
+): Promise<void> {
+  return notifyObjectCreated(
+    ctx.bucket.notifications,
+    {
+      bucket: ctx.bucket.name,
+      region: ctx.server.region,
+      eventName,
+      object,
+      accessKeyId,
+      sourceIp: ctx.sourceIp,
+      requestId: ctx.requestId,
+      hostId: ctx.hostId,
+      eventTime: object.lastModified,
+    },
+    ctx.server.log,
+  );
 }
 
 function markerPath(root: string, bucket: string, target: S3NotificationTarget): string {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { BodyMeter } from './body-meter.ts';
 import type { RequestContext } from './context.ts';
 import { invalidArgument, S3Error } from './errors.ts';
-import { notifyObjectCreated } from './notifications.ts';
+import { announceCreated } from './notifications.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
 import { authorizePost } from './post-auth.ts';
@@ -135,21 +135,7 @@ export async function postObject(
     const key = validateKey(field(fields, 'key') ?? '');
     const body = await receiveFile(form.file.stream, range, server.store);
     const object = await server.store.commit(bucket.name, key, body, attributesFrom(fields));
-    await notifyObjectCreated(
-      bucket.notifications,
-      {
-        bucket: bucket.name,
-        region: server.region,
-        eventName: 'ObjectCreated:Post',
-        object,
-        accessKeyId,
-        sourceIp: ctx.sourceIp,
-        requestId: ctx.requestId,
-        hostId: ctx.hostId,
-        eventTime: object.lastModified,
-      },
-      server.log,
-    );
+    await announceCreated(ctx, 'ObjectCreated:Post', object, accessKeyId);
     const location = `${ctx.baseUrl}/${bucket.name}/${encodeKeyPath(key)}`;
     answer(res, fields, location, bucket.name, key, object.etag);
   } catch (error) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticated } from './auth.ts';
 import { checksumHeader } from './checksums.ts';
 import type { RequestContext } from './context.ts';
-import { notifyObjectCreated } from './notifications.ts';
+import { announceCreated } from './notifications.ts';
 import { attributesFromHeaders } from './object-attributes.ts';
 import { validateKey } from './object-key.ts';
 import { receiveBody } from './receive-body.ts';
@@ -33,21 +33,7 @@ export async function putObject(
     await server.store.discard(body.path);
     throw error;
   }
-  await notifyObjectCreated(
-    bucket.notifications,
-    {
-      bucket: bucket.name,
-      region: server.region,
-      eventName: 'ObjectCreated:Put',
-      object,
-      accessKeyId: auth.accessKeyId,
-      sourceIp: ctx.sourceIp,
-      requestId: ctx.requestId,
-      hostId: ctx.hostId,
-      eventTime: object.lastModified,
-    },
-    server.log,
-  );
+  await announceCreated(ctx, 'ObjectCreated:Put', object, auth.accessKeyId);
   res.setHeader('ETag', `"${object.etag}"`);
   if (object.checksum) res.setHeader(checksumHeader(object.checksum.algorithm), object.checksum.value);
   res.writeHead(200, { 'Content-Length': 0 });
