@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
@@ -92,5 +93,34 @@ describe('the pipeline, end to end in the local runtime', () => {
       })
       .toBe('rejected');
     expect((await photoStatus('job-demo-1', grant.body.photo_id, crew)).reason).toMatch(/not a JPEG.*HTML/);
+  });
+
+  it('turns an iPhone-style HEIC (HEVC, irot) into upright WebP thumbnails like a JPEG', async () => {
+    // Prepare: 128×64 coded, red left / blue right, rotated 90° by its irot box (see test/fixtures).
+    const heic = readFileSync(new URL('./fixtures/portrait-irot.heic', import.meta.url));
+    const grant = await stack.call('POST', '/upload-url', {
+      token: crew,
+      body: { job_id: 'job-demo-1', filename: 'IMG_0001.HEIC', content_type: 'image/heic' },
+    });
+    // Act
+    expect((await postToS3(grant.body, heic, 'image/heic')).status).toBe(201);
+    // Assess
+    await expect
+      .poll(async () => (await photoStatus('job-demo-1', grant.body.photo_id, crew))?.status, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toBe('ready');
+    const photo = await photoStatus('job-demo-1', grant.body.photo_id, crew);
+    expect(photo).toMatchObject({ width: 64, height: 128 });
+    const small = Buffer.from(await (await fetch(photo.thumbnails.small)).arrayBuffer());
+    const { data, info } = await sharp(small).raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 64, height: 128 });
+    // Upright: red on top, blue below.
+    const at = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
+    expect(at(32, 16)[0]).toBeGreaterThan(180);
+    expect(at(32, 112)[2]).toBeGreaterThan(180);
   });
 });
