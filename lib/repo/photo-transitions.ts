@@ -63,9 +63,11 @@ export class PhotoTransitions {
         createdAt = if_not_exists(createdAt, :receivedAt), receivedAt = :receivedAt, sequencer = :seq,
         #size = :size, etag = :etag, sniffedType = :sniffed, takenAt = :takenAt, gps = :gps, exif = :exif,
         distanceM = :distance, farFromSite = :far REMOVE reason, reasonCode`,
-      // A fresh version may replace a non-final state; a final verdict stays.
-      condition: `attribute_not_exists(pk) OR (NOT #status IN (:ready, :rejected, :missing)
-        AND (attribute_not_exists(sequencer) OR sequencer < :seq))`,
+      // A newer version may replace a non-final state; a redriven delivery of the same version may
+      // retry a photo that gave up (failed); a final verdict stays.
+      condition: `attribute_not_exists(pk)
+        OR (#status IN (:pending, :abandoned, :failed) AND (attribute_not_exists(sequencer) OR sequencer <= :seq))
+        OR (#status = :received AND sequencer < :seq)`,
       values: {
         ':received': 'received',
         ':key': f.key,
@@ -82,9 +84,9 @@ export class PhotoTransitions {
         ':exif': f.exif,
         ':distance': f.distanceM,
         ':far': f.farFromSite,
-        ':ready': 'ready',
-        ':rejected': 'rejected',
-        ':missing': 'missing',
+        ':pending': 'pending',
+        ':abandoned': 'abandoned',
+        ':failed': 'failed',
       },
       names: { '#key': 'key', '#type': 'type', '#size': 'size' },
     });

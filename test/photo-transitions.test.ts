@@ -1,0 +1,151 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhotoTransitions, type ReceivedFacts } from '../lib/repo/photo-transitions.ts';
+import { PhotoRepository } from '../lib/repo/photos.ts';
+import { type LocalDynamo, startDynalite } from '../local/dynamo/dynalite-server.ts';
+
+const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
+let dir: string;
+let dynamo: LocalDynamo;
+let transitions: PhotoTransitions;
+let photos: PhotoRepository;
+let n = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'qdn-transitions-'));
+  dynamo = await startDynalite({
+    host: '127.0.0.1',
+    dataDir: dir,
+    tableName: 'photos',
+    region: 'us-east-1',
+    credentials,
+  });
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  transitions = new PhotoTransitions(db, 'photos');
+  photos = new PhotoRepository(db, 'photos');
+});
+afterAll(async () => {
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const seq = (s: string) => s.padStart(32, '0');
+
+async function pendingPhoto() {
+  n += 1;
+  const photoId = `01JD3ZQ4X6V8Y9ZAB7C5D2E${String(n).padStart(3, '0')}`;
+  await photos.putPending({
+    jobId: 'job-1',
+    photoId,
+    key: `photos/job-1/${photoId}.jpg`,
+    status: 'pending',
+    createdAt: new Date().toISOString(),
+    uploader: { sub: 'crew', role: 'crew' },
+    declaredType: 'image/jpeg',
+    declaredSize: null,
+    originalName: 'x.jpg',
+    deviceGps: null,
+    urlExpiresAt: new Date().toISOString(),
+  });
+  return photoId;
+}
+
+const facts = (photoId: string, sequencer: string): ReceivedFacts => ({
+  jobId: 'job-1',
+  photoId,
+  key: `photos/job-1/${photoId}.jpg`,
+  sequencer,
+  size: 10,
+  etag: 'e',
+  sniffedType: 'image/jpeg',
+  receivedAt: new Date().toISOString(),
+  takenAt: null,
+  gps: null,
+  exif: null,
+  distanceM: null,
+  farFromSite: false,
+});
+
+const ready = (photoId: string, sequencer: string) =>
+  transitions.ready({
+    jobId: 'job-1',
+    photoId,
+    sequencer,
+    width: 1,
+    height: 1,
+    thumbnails: {},
+    sha256: 'x',
+    readyAt: 'now',
+  });
+
+describe('PhotoTransitions', () => {
+  it('moves pending → received → ready and calls repeats duplicates', async () => {
+    const id = await pendingPhoto();
+    expect(await transitions.received(facts(id, seq('10')))).toBe('recorded');
+    expect(await transitions.received(facts(id, seq('10')))).toBe('duplicate');
+    expect(await ready(id, seq('10'))).toBe('recorded');
+    expect(await ready(id, seq('10'))).toBe('duplicate');
+    expect((await photos.get('job-1', id))?.status).toBe('ready');
+  });
+
+  it('never moves a ready or rejected photo back', async () => {
+    const id = await pendingPhoto();
+    await transitions.received(facts(id, seq('10')));
+    await ready(id, seq('10'));
+    expect(await transitions.received(facts(id, seq('20')))).toBe('final');
+    expect(
+      await transitions.verdict(
+        { jobId: 'job-1', photoId: id, key: 'k', sequencer: seq('10') },
+        'rejected',
+        'c',
+        'r',
+      ),
+    ).toBe('final');
+    expect((await photos.get('job-1', id))?.status).toBe('ready');
+  });
+
+  it('lets no older event overwrite a newer one', async () => {
+    const id = await pendingPhoto();
+    await transitions.received(facts(id, seq('20')));
+    expect(await transitions.received(facts(id, seq('10')))).toBe('stale');
+    expect(
+      await transitions.verdict(
+        { jobId: 'job-1', photoId: id, key: 'k', sequencer: seq('10') },
+        'rejected',
+        'c',
+        'r',
+      ),
+    ).toBe('stale');
+    expect(await ready(id, seq('10'))).toBe('stale');
+    expect((await photos.get('job-1', id))?.sequencer).toBe(seq('20'));
+  });
+
+  it('lets a redriven delivery retry a photo that was marked failed', async () => {
+    const id = await pendingPhoto();
+    const target = { jobId: 'job-1', photoId: id, key: 'k', sequencer: seq('10') };
+    expect(await transitions.verdict(target, 'failed', 'processing_failed', 'S3 was down')).toBe('recorded');
+    expect(await transitions.received(facts(id, seq('10')))).toBe('recorded');
+    expect(await transitions.verdict(target, 'failed', 'processing_failed', 'decode crashed')).toBe(
+      'recorded',
+    );
+    expect(await ready(id, seq('10'))).toBe('recorded');
+  });
+
+  it('claims an event once per version and gives the claim back after a failed put', async () => {
+    const id = await pendingPhoto();
+    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(true);
+    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(false);
+    await transitions.releaseEvent('job-1', id, 'photo.received');
+    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(true);
+    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('20'))).toBe(true);
+  });
+});
