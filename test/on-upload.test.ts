@@ -7,7 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOnUploadHandler } from '../functions/on-upload/app.ts';
 import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
+import { normalizeSequencer } from '../lib/events/s3-event.ts';
 import type { Photo } from '../lib/repo/photo.ts';
+import { PhotoTransitions } from '../lib/repo/photo-transitions.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
@@ -252,7 +254,7 @@ describe('on-upload', () => {
     await deliver(onUpload, at(older));
     expect(await photo(photoId)).toMatchObject({
       status: 'received',
-      sequencer: 'FFFFFFFFFFFFFFFFFF'.padStart(32, '0'),
+      sequencer: 'FFFFFFFFFFFFFFFFFF'.padEnd(32, '0'),
     });
   });
 
@@ -275,6 +277,35 @@ describe('on-upload', () => {
     expect((await photo(photoId)).status).toBe('pending');
     expect((await deliver(onUpload, event)).batchItemFailures).toEqual([]);
     expect((await photo(photoId)).status).toBe('received');
+  });
+
+  it('reads only the version an event announces: an overwritten object waits for its own event', async () => {
+    const { photoId, key } = await upload(await jpegWithGps(), 'image/jpeg');
+    const html = Buffer.from('<!doctype html><p>swapped in later</p>');
+    await clients.s3.send(new PutObjectCommand({ Bucket: 'qdn-uploads', Key: key, Body: html }));
+    const [first, second] = takeBatch(UPLOADS).Records;
+    // The first event's version is gone: acknowledged without a verdict on bytes it never saw.
+    expect((await deliver(onUpload, { Records: [first] } as SQSEvent)).batchItemFailures).toEqual([]);
+    expect((await photo(photoId)).status).toBe('pending');
+    expect((await deliver(onUpload, { Records: [second] } as SQSEvent)).batchItemFailures).toEqual([]);
+    expect(await photo(photoId)).toMatchObject({ status: 'rejected', reasonCode: 'not_an_image' });
+  });
+
+  it('moves a rejected original aside on a retry when the first delivery failed before moving it', async () => {
+    const { photoId, key } = await upload(Buffer.from('<svg onload=alert(1)>'), 'image/jpeg');
+    const event = takeBatch(UPLOADS);
+    const sequencer = JSON.parse(event.Records[0]?.body as string).Records[0].s3.object.sequencer as string;
+    // As if a delivery wrote the verdict, then crashed before the move.
+    await new PhotoTransitions(clients.dynamo, 'qdn').verdict(
+      { jobId: 'job-demo-1', photoId, key, sequencer: normalizeSequencer(sequencer) },
+      'rejected',
+      'not_an_image',
+      'not an image',
+    );
+    expect(await exists(key)).toBe(true);
+    expect((await deliver(onUpload, event)).batchItemFailures).toEqual([]);
+    expect(await exists(key)).toBe(false);
+    expect(await exists(`quarantine/${key}`)).toBe(true);
   });
 
   it('acknowledges an object deleted before processing with a missing verdict', async () => {

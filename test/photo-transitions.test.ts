@@ -140,12 +140,37 @@ describe('PhotoTransitions', () => {
     expect(await ready(id, seq('10'))).toBe('recorded');
   });
 
-  it('claims an event once per version and gives the claim back after a failed put', async () => {
+  it('keeps a photo the thumbnail stage gave up on failed when a late duplicate upload event arrives', async () => {
     const id = await pendingPhoto();
-    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(true);
-    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(false);
-    await transitions.releaseEvent('job-1', id, 'photo.received');
-    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('10'))).toBe(true);
-    expect(await transitions.claimEvent('job-1', id, 'photo.received', seq('20'))).toBe(true);
+    await transitions.received(facts(id, seq('10')));
+    const target = { jobId: 'job-1', photoId: id, key: 'k', sequencer: seq('10') };
+    expect(await transitions.verdict(target, 'failed', 'processing_failed', 'decode crashed')).toBe(
+      'recorded',
+    );
+    expect(await transitions.received(facts(id, seq('10')))).toBe('stale');
+    expect(await photos.get('job-1', id)).toMatchObject({ status: 'failed', reason: 'decode crashed' });
+    // A newer upload of the same key is a new version and is checked again.
+    expect(await transitions.received(facts(id, seq('20')))).toBe('recorded');
+  });
+
+  it('claims an event once per version, gives the claim back after a failed put, and lets a stale claim go', async () => {
+    const id = await pendingPhoto();
+    const v1 = { jobId: 'job-1', photoId: id, sequencer: seq('10') };
+    const lease = 30_000;
+    expect(await transitions.claimEvent(v1, 'photo.received', lease)).toBe(true);
+    expect(await transitions.claimEvent(v1, 'photo.received', lease)).toBe(false);
+    // A failed put gives it back.
+    await transitions.releaseEvent(v1, 'photo.received');
+    expect(await transitions.claimEvent(v1, 'photo.received', lease)).toBe(true);
+    // The holder crashed: after the lease a retry takes the claim over.
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now() + lease + 1)).toBe(true);
+    // Once sent, nothing claims it again, not even after the lease.
+    await transitions.markEventSent(v1, 'photo.received');
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now() + 10 * lease)).toBe(false);
+    // Releasing v1 never frees a newer version's claim.
+    const v2 = { ...v1, sequencer: seq('20') };
+    expect(await transitions.claimEvent(v2, 'photo.received', lease)).toBe(true);
+    await transitions.releaseEvent(v1, 'photo.received');
+    expect(await transitions.claimEvent(v2, 'photo.received', lease)).toBe(false);
   });
 });

@@ -66,6 +66,12 @@ describe('the pipeline, end to end in the local runtime', () => {
       far_from_site: false,
       reason: null,
     });
+    // Customers get thumbnails only: no URL anywhere in the answer points at an original.
+    const listing = JSON.stringify(
+      (await stack.call('GET', '/list-photos?job_id=job-demo-1', { token: customer })).body,
+    );
+    expect(listing).toContain('/thumbs/job-demo-1/');
+    expect(listing).not.toContain('/photos/job-demo-1/');
     for (const [size, edge] of [
       ['small', 320],
       ['large', 1280],

@@ -1,7 +1,15 @@
 // Job dashboard: sign in (local dev issuer), pick a job, upload photos straight to S3 with a
 // presigned POST (progress, retries on a weak connection), and watch them become thumbnails.
 const $ = (id) => document.getElementById(id);
-const state = { token: null, user: null, jobs: [], job: null, cursor: null, refresh: null };
+const state = {
+  token: null,
+  user: null,
+  jobs: [],
+  job: null,
+  cursor: null,
+  refresh: null,
+  pagedFurther: false,
+};
 
 const MAX_ATTEMPTS = 5;
 
@@ -40,6 +48,9 @@ async function signIn(user) {
     method: 'POST',
     body: JSON.stringify({ sub: user.sub, role: user.role }),
   });
+  clearInterval(state.refresh);
+  state.job = null;
+  $('drawer').hidden = true;
   state.token = token;
   state.user = user;
   $('whoami').textContent = `Signed in as ${user.sub}`;
@@ -75,7 +86,10 @@ function openJob(job, button) {
   $('uploads').replaceChildren();
   loadPhotos(false).catch(showError);
   clearInterval(state.refresh);
-  state.refresh = setInterval(() => loadPhotos(false).catch(() => {}), 3000);
+  // Refresh the first page while nobody has paged further (a refresh would drop later pages).
+  state.refresh = setInterval(() => {
+    if (!state.pagedFurther) loadPhotos(false).catch(() => {});
+  }, 3000);
 }
 
 async function loadPhotos(more) {
@@ -85,6 +99,7 @@ async function loadPhotos(more) {
   const page = await api(`/list-photos?${query}`);
   if (state.job !== job) return;
   if (!more) $('photos').replaceChildren();
+  state.pagedFurther = more;
   for (const p of page.photos) $('photos').append(photoCard(p));
   state.cursor = page.next_cursor;
   $('more').hidden = !page.next_cursor;

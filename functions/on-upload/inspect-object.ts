@@ -25,7 +25,7 @@ export interface Inspection {
  */
 export async function inspectObject(
   s3: S3Client,
-  object: { bucket: string; key: string; size?: number; declaredType: string },
+  object: { bucket: string; key: string; size?: number; etag?: string; declaredType: string },
   maxBytes: number,
 ): Promise<Inspection> {
   const size = object.size ?? (await headObject(s3, object.bucket, object.key)).size;
@@ -33,7 +33,7 @@ export async function inspectObject(
   if (size > maxBytes)
     throw reject('too_large', `The file is ${size} bytes; the limit is ${maxBytes} bytes.`);
 
-  const counted = countingReader(s3RangeReader(s3, object.bucket, object.key));
+  const counted = countingReader(s3RangeReader(s3, object.bucket, object.key, object.etag));
   const head = await counted.read(0, Math.min(size, HEAD_BYTES) - 1);
   const type = sniffImageType(head);
   if (!type || !(type in topology.uploads.contentTypes)) {

@@ -11,7 +11,7 @@ import { FINAL_STATUSES } from '../../lib/repo/photo.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
 import { moveOrDelete } from '../../lib/s3/move-object.ts';
-import { ObjectMissingError } from '../../lib/s3/object-reader.ts';
+import { ObjectChangedError, ObjectMissingError } from '../../lib/s3/object-reader.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { inspectObject } from './inspect-object.ts';
 import { locatePhoto } from './location.ts';
@@ -28,6 +28,9 @@ export interface OnUploadDeps {
   logger: Logger;
   now: () => number;
 }
+
+/** How long a claim to emit `photo.received` holds: the function's timeout. */
+const LEASE_MS = topology.functions['on-upload'].timeoutSeconds * 1000;
 
 const typeOfExt = Object.fromEntries(
   Object.entries(topology.uploads.contentTypes).map(([type, ext]) => [ext, type]),
@@ -59,6 +62,10 @@ export async function processS3Record(
 
   const photo = await deps.photos.get(parts.jobId, parts.photoId);
   if (photo && FINAL_STATUSES.includes(photo.status) && (photo.sequencer ?? '') >= sequencer) {
+    if (photo.status === 'rejected' && photo.sequencer === sequencer) {
+      // The delivery that wrote the verdict may have failed before moving the original aside.
+      await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+    }
     return log('already decided; duplicate or late event acknowledged', { status: photo.status });
   }
   const target = { ...ids, key, sequencer };
@@ -69,6 +76,7 @@ export async function processS3Record(
         bucket,
         key,
         size: record.s3.object.size,
+        etag: record.s3.object.eTag,
         declaredType: photo?.declaredType ?? typeOfExt[parts.ext] ?? '?',
       },
       config.uploads.maxBytes,
@@ -110,7 +118,12 @@ export async function processS3Record(
         ...(record.s3.object.eTag ? { etag: record.s3.object.eTag } : {}),
         orientation: inspection.exif?.orientation ?? null,
       };
-      await emitOnce({ ...deps, busName: config.eventBusName }, target, 'photo.received', detail);
+      await emitOnce(
+        { ...deps, busName: config.eventBusName, leaseMs: LEASE_MS },
+        target,
+        'photo.received',
+        detail,
+      );
     }
     log('photo received', {
       outcome,
@@ -126,6 +139,10 @@ export async function processS3Record(
         await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
       }
       return log('photo rejected', { outcome, reason_code: error.code, reason: error.message });
+    }
+    if (error instanceof ObjectChangedError) {
+      // Overwritten since this event: the newer version's own event decides the photo.
+      return log('object overwritten since this event; acknowledged', { reason: error.message });
     }
     if (error instanceof ObjectMissingError) {
       const outcome = await deps.transitions.verdict(

@@ -11,7 +11,11 @@ import { quarantineKey, thumbnailKey } from '../../lib/keys/photo-keys.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
 import { moveOrDelete } from '../../lib/s3/move-object.ts';
+import { ifMatch } from '../../lib/s3/object-reader.ts';
 import { topology } from '../../lib/topology/topology.ts';
+
+/** How long a claim to emit `photo.processed` holds: the function's timeout. */
+const LEASE_MS = topology.functions.thumbnail.timeoutSeconds * 1000;
 
 /** What the thumbnail stage needs. */
 export interface ThumbnailDeps {
@@ -60,7 +64,10 @@ export async function processPhotoReceived(detail: PhotoReceivedDetail, deps: Th
   const target = { ...ids, key: detail.key };
   let original: Awaited<ReturnType<typeof readAllHashed>>;
   try {
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: detail.bucket, Key: detail.key }));
+    // Pinned to the version on-upload checked: an overwrite since then has its own event.
+    const object = await deps.s3.send(
+      new GetObjectCommand({ Bucket: detail.bucket, Key: detail.key, IfMatch: ifMatch(detail.etag) }),
+    );
     original = await readAllHashed(object.Body as AsyncIterable<Uint8Array>, config.uploads.maxBytes);
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') {
@@ -71,6 +78,9 @@ export async function processPhotoReceived(detail: PhotoReceivedDetail, deps: Th
         'The original was deleted before thumbnails were made.',
       );
       return log('original missing', { outcome });
+    }
+    if ((error as { name?: string }).name === 'PreconditionFailed') {
+      return log('original overwritten since it was checked; acknowledged');
     }
     if (error instanceof ImageRejectedError) return reject(deps, detail, target, error, log);
     throw error;
@@ -140,7 +150,12 @@ async function emitProcessed(
     thumbnails,
     sha256,
   };
-  await emitOnce({ ...deps, busName: deps.config.eventBusName }, ids, 'photo.processed', detail);
+  await emitOnce(
+    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS },
+    ids,
+    'photo.processed',
+    detail,
+  );
 }
 
 async function reject(
@@ -152,9 +167,11 @@ async function reject(
 ): Promise<void> {
   const outcome = await deps.transitions.verdict(target, 'rejected', error.reason, error.message);
   if (outcome === 'recorded' || outcome === 'duplicate') {
-    const destination =
-      deps.config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(detail.key) : null;
-    await moveOrDelete(deps.s3, detail.bucket, detail.key, destination);
+    await moveOrDelete(deps.s3, detail.bucket, detail.key, rejectedDestination(deps.config, detail.key));
   }
   log('photo rejected by full decode', { outcome, reason_code: error.reason, reason: error.message });
+}
+
+function rejectedDestination(config: Config, key: string): string | null {
+  return config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(key) : null;
 }

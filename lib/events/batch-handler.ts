@@ -8,8 +8,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
  * fail is reported the same way instead of throwing.
  */
 export function sqsBatchHandler(recordHandler: (record: SQSRecord) => Promise<void>, logger: Logger) {
-  const processor = new BatchProcessor(EventType.SQS);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // One processor per invocation: it keeps the batch's successes and failures in fields, and the
+    // local runtime runs batches of one function concurrently in one process.
+    const processor = new BatchProcessor(EventType.SQS);
     const response = await processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,

@@ -3,22 +3,25 @@ import type { PhotoTransitions } from '../repo/photo-transitions.ts';
 import { emitEvent } from './domain-events.ts';
 
 /**
- * Emits a photo's domain event once per object version: a duplicate delivery finds the claim
- * taken and emits nothing; a failed put gives the claim back and throws, so the retry emits it.
+ * Emits a photo's domain event once per object version. A duplicate delivery finds the claim
+ * taken (or the event sent) and emits nothing; a failed put gives the claim back and throws, so
+ * the retry emits it; a claim left by a crashed holder expires after `leaseMs`, so the retry
+ * (which comes after the visibility timeout, longer than the lease) takes it over.
  */
 export async function emitOnce(
-  deps: { transitions: PhotoTransitions; events: EventBridgeClient; busName: string },
+  deps: { transitions: PhotoTransitions; events: EventBridgeClient; busName: string; leaseMs: number },
   photo: { jobId: string; photoId: string; sequencer: string },
   detailType: string,
   detail: object,
 ): Promise<boolean> {
   const { transitions } = deps;
-  if (!(await transitions.claimEvent(photo.jobId, photo.photoId, detailType, photo.sequencer))) return false;
+  if (!(await transitions.claimEvent(photo, detailType, deps.leaseMs))) return false;
   try {
     await emitEvent(deps.events, deps.busName, detailType, detail);
-    return true;
   } catch (error) {
-    await transitions.releaseEvent(photo.jobId, photo.photoId, detailType).catch(() => undefined);
+    await transitions.releaseEvent(photo, detailType).catch(() => undefined);
     throw error;
   }
+  await transitions.markEventSent(photo, detailType);
+  return true;
 }

@@ -54,8 +54,10 @@ describe('decodeS3Key', () => {
 });
 
 describe('normalizeSequencer', () => {
-  it('makes sequencers of different lengths comparable as strings', () => {
-    expect(normalizeSequencer('FF') > normalizeSequencer('0EF')).toBe(true);
-    expect(normalizeSequencer('0055aed6') === normalizeSequencer('55AED6')).toBe(true);
+  it('right-pads sequencers of different lengths, as S3 documents, before comparing them', () => {
+    // 0062EA (shorter) is the later event: right-padded it sorts after 0062E99A00.
+    expect(normalizeSequencer('0062EA') > normalizeSequencer('0062E99A00')).toBe(true);
+    expect(normalizeSequencer('0055aed6')).toBe(normalizeSequencer('0055AED600'));
+    expect(normalizeSequencer('0055AED6')).toHaveLength(32);
   });
 });

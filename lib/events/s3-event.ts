@@ -55,7 +55,11 @@ export function decodeS3Key(encoded: string): string {
   }
 }
 
-/** Sequencers order events for one key; compare them as equal-length hex strings. */
+/**
+ * Sequencers order events for one key. They can differ in length: S3's documentation says to
+ * right-pad the shorter with zeros, then compare as strings (older versions said left), so
+ * they are stored right-padded to a fixed width.
+ */
 export function normalizeSequencer(sequencer: string): string {
-  return sequencer.toUpperCase().padStart(32, '0');
+  return sequencer.toUpperCase().padEnd(32, '0');
 }

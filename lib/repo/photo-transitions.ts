@@ -63,10 +63,12 @@ export class PhotoTransitions {
         createdAt = if_not_exists(createdAt, :receivedAt), receivedAt = :receivedAt, sequencer = :seq,
         #size = :size, etag = :etag, sniffedType = :sniffed, takenAt = :takenAt, gps = :gps, exif = :exif,
         distanceM = :distance, farFromSite = :far REMOVE reason, reasonCode`,
-      // A newer version may replace a non-final state; a redriven delivery of the same version may
-      // retry a photo that gave up (failed); a final verdict stays.
+      // A newer version may replace a non-final state. The same version may retry a photo that
+      // gave up before it was ever received (a redriven upload); a photo the thumbnail stage gave
+      // up on stays failed (its own DLQ holds the retry), whatever late duplicates arrive.
       condition: `attribute_not_exists(pk)
-        OR (#status IN (:pending, :abandoned, :failed) AND (attribute_not_exists(sequencer) OR sequencer <= :seq))
+        OR (#status IN (:pending, :abandoned, :failed) AND (attribute_not_exists(sequencer) OR sequencer < :seq))
+        OR (#status = :failed AND sequencer = :seq AND attribute_not_exists(receivedAt))
         OR (#status = :received AND sequencer < :seq)`,
       values: {
         ':received': 'received',
@@ -145,19 +147,77 @@ export class PhotoTransitions {
   }
 
   /**
-   * Claims the right to emit one event for one object version (`marker` names the event).
-   * Returns false when someone already emitted it; call {@link releaseEvent} if the put fails.
+   * Claims the right to emit one event for one object version (`marker` names the event): a lease
+   * that a duplicate delivery respects while it is fresh, and that a retry may take over once it is
+   * older than `leaseMs` (the holder crashed or timed out between the claim and the put).
+   * Returns false when the event was sent, or another delivery holds a fresh claim.
    */
-  async claimEvent(jobId: string, photoId: string, marker: string, sequencer: string): Promise<boolean> {
+  async claimEvent(
+    photo: { jobId: string; photoId: string; sequencer: string },
+    marker: string,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    return this.#conditional(photo, marker, {
+      UpdateExpression: 'SET #m = :claim',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(#m) OR #m.#seq <> :seq OR (#m.#state = :claimed AND #m.#at < :stale))',
+      ExpressionAttributeNames: { '#seq': 'seq', '#state': 'state', '#at': 'at' },
+      ExpressionAttributeValues: {
+        ':claim': { seq: photo.sequencer, state: 'claimed', at: now },
+        ':seq': photo.sequencer,
+        ':claimed': 'claimed',
+        ':stale': now - leaseMs,
+      },
+    });
+  }
+
+  /** Marks a claimed event as sent: no later delivery of this version emits it again. */
+  async markEventSent(
+    photo: { jobId: string; photoId: string; sequencer: string },
+    marker: string,
+  ): Promise<void> {
+    await this.#conditional(photo, marker, {
+      UpdateExpression: 'SET #m.#state = :sent',
+      ConditionExpression: '#m.#seq = :seq',
+      ExpressionAttributeNames: { '#seq': 'seq', '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':seq': photo.sequencer },
+    });
+  }
+
+  /** Gives back this version's claim after a failed put, so the retry emits the event at once. */
+  async releaseEvent(
+    photo: { jobId: string; photoId: string; sequencer: string },
+    marker: string,
+  ): Promise<void> {
+    await this.#conditional(photo, marker, {
+      UpdateExpression: 'REMOVE #m',
+      ConditionExpression: '#m.#seq = :seq AND #m.#state = :claimed',
+      ExpressionAttributeNames: { '#seq': 'seq', '#state': 'state' },
+      ExpressionAttributeValues: { ':seq': photo.sequencer, ':claimed': 'claimed' },
+    });
+  }
+
+  async #conditional(
+    photo: { jobId: string; photoId: string },
+    marker: string,
+    expr: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: jobPk(jobId), sk: photoSk(photoId) },
-          UpdateExpression: 'SET #m = :seq',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#m) OR #m <> :seq)',
-          ExpressionAttributeNames: { '#m': `emitted_${marker.replace(/\W/g, '_')}` },
-          ExpressionAttributeValues: { ':seq': sequencer },
+          Key: { pk: jobPk(photo.jobId), sk: photoSk(photo.photoId) },
+          ...expr,
+          ExpressionAttributeNames: {
+            '#m': `emit_${marker.replace(/\W/g, '_')}`,
+            ...expr.ExpressionAttributeNames,
+          },
         }),
       );
       return true;
@@ -165,18 +225,6 @@ export class PhotoTransitions {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  /** Gives a claimed event back after a failed put, so the retry emits it. */
-  async releaseEvent(jobId: string, photoId: string, marker: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: jobPk(jobId), sk: photoSk(photoId) },
-        UpdateExpression: 'REMOVE #m',
-        ExpressionAttributeNames: { '#m': `emitted_${marker.replace(/\W/g, '_')}` },
-      }),
-    );
   }
 
   async #transition(

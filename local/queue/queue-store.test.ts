@@ -69,7 +69,22 @@ describe('QueueStore', () => {
     expect(store.redrive('work-dlq')).toBe(1);
     expect(store.counts('work-dlq').visible).toBe(0);
     const [back] = store.receive('work', 1);
-    expect(back).toMatchObject({ messageId, receiveCount: 1 });
+    expect(back).toMatchObject({ body: 'poison', receiveCount: 1 });
+    expect(back?.messageId).not.toBe(messageId);
+  });
+
+  it('gives a redriven message a new enqueue time, so the source queue does not expire it at once', () => {
+    const { store, clock } = setup();
+    store.send('work', 'late');
+    for (let i = 0; i < 4; i++) {
+      store.receive('work', 1);
+      clock.now += 30_000;
+    }
+    expect(store.counts('work-dlq').visible).toBe(1);
+    // Ops redrive five days later, past the source queue's four-day retention.
+    clock.now += 5 * 86400 * 1000;
+    expect(store.redrive('work-dlq')).toBe(1);
+    expect(store.receive('work', 1).map((m) => m.body)).toEqual(['late']);
   });
 
   it('counts visible, in-flight and delayed messages and the age of the oldest', () => {

@@ -195,7 +195,8 @@ export class QueueStore {
 
   /**
    * Moves messages from a DLQ back to `destination` (default: the queue each came from), visible
-   * at once and with a fresh receive count, as SQS's message move task does. Returns how many moved.
+   * at once, with a fresh receive count and a new id, as SQS's message move task does. Returns how
+   * many moved.
    */
   redrive(deadLetterQueue: string, destination?: string, limit = Number.MAX_SAFE_INTEGER): number {
     this.definition(deadLetterQueue);
@@ -205,15 +206,19 @@ export class QueueStore {
       const rows = this.#db
         .prepare('SELECT * FROM messages WHERE queue = ? ORDER BY seq LIMIT ?')
         .all(deadLetterQueue, limit) as Row[];
+      // A moved message is a new message (new id, new enqueue time, at the back of the queue),
+      // as SQS's message move task makes it: the source queue's retention counts from now.
       const move = this.#db.prepare(
-        `UPDATE messages SET queue = ?, visible_at = ?, receive_count = 0, first_received_at = NULL,
-           receipt_handle = NULL, dlq_source = NULL WHERE id = ?`,
+        `UPDATE messages SET id = ?, queue = ?, sent_at = ?, visible_at = ?, receive_count = 0,
+           first_received_at = NULL, receipt_handle = NULL, dlq_source = NULL, last_error = NULL,
+           seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages) WHERE id = ?`,
       );
       let moved = 0;
       for (const row of rows) {
         const target = destination ?? row.dlq_source;
         if (!target || !this.#queues.has(target)) continue;
-        move.run(target, this.#now(), row.id);
+        const now = this.#now();
+        move.run(randomUUID(), target, now, now, row.id);
         targets.add(target);
         moved++;
       }
