@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,9 +17,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsRule } from '../lib/topology/types.ts';
 import { type S3LogEntry, type S3Server, type S3ServerOptions, startS3Server } from '../local/s3/server.ts';
+import { Sha256 } from '../local/s3/sha256.ts';
 
 /** One condition of a presigned POST policy, as `createPresignedPost` takes it. */
 type Conditions = NonNullable<Parameters<typeof createPresignedPost>[1]['Conditions']>[number];
@@ -121,6 +125,91 @@ async function postForm(url: string, post: FormPost): Promise<Answer> {
   for (const [name, value] of post.after ?? []) form.append(name, value);
   const headers = post.origin ? { origin: post.origin } : undefined;
   return read(await fetch(url, { method: 'POST', body: form, headers }));
+}
+
+/**
+ * The headers of a request signed in the Authorization header as the SDK signs it, except that
+ * `unsigned` headers are left out of SignedHeaders. `path` is `/bucket/key`, already URL-encoded.
+ */
+async function signHeaders(
+  target: ConformanceTarget,
+  init: { method: string; path: string; headers: Record<string, string> },
+  unsigned: string[] = [],
+): Promise<Record<string, string>> {
+  const endpoint = new URL(target.endpoint);
+  const signer = new SignatureV4({
+    credentials: target.credentials,
+    region: target.region,
+    service: 's3',
+    sha256: Sha256,
+    // S3 signs the path as sent, not encoded twice.
+    uriEscapePath: false,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: init.method,
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: endpoint.port === '' ? undefined : Number(endpoint.port),
+      path: init.path,
+      headers: { host: endpoint.host, ...init.headers },
+    }),
+    { unsignableHeaders: new Set(unsigned) },
+  );
+  return signed.headers;
+}
+
+/** What a raw PUT got back, and how many body bytes it had sent by then. */
+interface RawAnswer extends Answer {
+  sent: number;
+}
+
+/**
+ * A PUT with `node:http` that writes `head`, then `filler` over and over until the server
+ * answers or `limit` bytes are sent: a client that would stream a body without end.
+ */
+function putUntilAnswered(
+  url: string,
+  headers: Record<string, string>,
+  head: Buffer,
+  filler: Buffer,
+  limit: number,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'PUT', headers });
+    let sent = 0;
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) answerHeaders.set(name, String(value));
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text, sent });
+        req.destroy();
+      });
+    });
+    // Once answered, the server closing on the rest of the body is the refusal, not a failure.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.write(head);
+    sent += head.length;
+    const pump = () => {
+      while (!answered && sent < limit) {
+        sent += filler.length;
+        if (!req.write(filler)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
 }
 
 /**
@@ -560,6 +649,49 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
         expect(forged.$metadata.httpStatusCode).toBe(403);
       });
 
+      it('refuses a request that does not sign host with 403 AccessDenied HeadersNotSigned', async () => {
+        // Prepare: a GET signed as the SDK signs it, host left out of SignedHeaders.
+        const objectKey = key('objects/host.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'x' }));
+        const path = `/${target.bucket}/${objectKey}`;
+        const headers = await signHeaders(
+          target,
+          { method: 'GET', path, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+          ['host'],
+        );
+        expect(headers.authorization).not.toMatch(/SignedHeaders=[^,]*host/);
+        // Act: fetch sends the Host header itself.
+        const { host: _host, ...sent } = headers;
+        const answer = await read(await fetch(`${target.endpoint}${path}`, { headers: sent }));
+        // Assess
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'Message')).toBe(
+          'There were headers present in the request which were not signed',
+        );
+        expect(xmlText(answer.text, 'HeadersNotSigned')).toBe('host');
+      });
+
+      it('refuses more than one x-amz-checksum-* header with 400 InvalidRequest and stores nothing', async () => {
+        const objectKey = key('objects/two-checksums.txt');
+        const body = Buffer.from('hello');
+        const error = await sdkError(
+          s3.send(
+            new PutObjectCommand({
+              Bucket: target.bucket,
+              Key: objectKey,
+              Body: body,
+              ChecksumCRC32: Buffer.from([0x36, 0x10, 0xa6, 0x86]).toString('base64'),
+              ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+            }),
+          ),
+        );
+        expect(error.name).toBe('InvalidRequest');
+        expect(error.$metadata.httpStatusCode).toBe(400);
+        expect(error.message).toContain('Expecting a single x-amz-checksum- header');
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
       it('refuses a skewed clock with RequestTimeTooSkewed, from which the SDK corrects its clock', async () => {
         const skewed = client(target, { systemClockOffset: -20 * 60 * 1000, maxAttempts: 1 });
         const error = await sdkError(
@@ -920,6 +1052,90 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
         expect(answer.status).toBe(403);
         expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
       });
+
+      it('refuses a URL signed more than 15 minutes ahead with 403 "Request is not yet valid"', async () => {
+        const presign = (aheadMs: number) =>
+          getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+            expiresIn: 60,
+            signingDate: new Date(Date.now() + aheadMs),
+          });
+        const ahead = await read(await fetch(await presign(3600 * 1000)));
+        expect(ahead.status).toBe(403);
+        expect(xmlText(ahead.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(ahead.text, 'Message')).toBe('Request is not yet valid');
+        // Within the clock skew S3 allows, it serves.
+        const slightlyAhead = await read(await fetch(await presign(5 * 60 * 1000)));
+        expect(slightlyAhead.status).toBe(200);
+      });
+
+      it('refuses a URL that does not sign host with 403 AccessDenied HeadersNotSigned', async () => {
+        const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }), {
+          expiresIn: 60,
+          unsignableHeaders: new Set(['host']),
+        });
+        expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('');
+        const answer = await read(await fetch(url));
+        expect(answer.status).toBe(403);
+        expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+        expect(xmlText(answer.text, 'HeadersNotSigned')).toBe('host');
+      });
+    });
+
+    describe('presigned PUT URLs (SigV4 in the query)', () => {
+      /** A presigned PutObject URL signed for host only, as a browser upload gets it. */
+      async function presignPut(objectKey: string): Promise<string> {
+        // No checksum in the URL: the SDK's default signs the CRC32 of an empty body into it.
+        const presigner = client(target, { requestChecksumCalculation: 'WHEN_REQUIRED' });
+        const url = await getSignedUrl(
+          presigner,
+          new PutObjectCommand({ Bucket: target.bucket, Key: objectKey }),
+          { expiresIn: 60 },
+        );
+        presigner.destroy();
+        expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+        return url;
+      }
+
+      it('stores the body, with x-amz-content-sha256 tolerated unsigned', async () => {
+        const objectKey = key('presigned-put/plain.txt');
+        const url = await presignPut(objectKey);
+        const answer = await read(
+          await fetch(url, {
+            method: 'PUT',
+            body: 'uploaded',
+            headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+          }),
+        );
+        expect(answer.status).toBe(200);
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(await got.Body?.transformToString()).toBe('uploaded');
+      });
+
+      it('refuses x-amz-* headers the URL does not sign, so it cannot become a CopyObject or add metadata', async () => {
+        // Prepare: an object the upload URL's holder should not be able to copy.
+        const sourceKey = key('presigned-put/secret.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey, Body: 'secret' }));
+        const objectKey = key('presigned-put/injected.txt');
+        const url = await presignPut(objectKey);
+        const added: Array<[string, string]> = [
+          ['x-amz-copy-source', copySource(target.bucket, sourceKey)],
+          ['x-amz-meta-note', 'not signed'],
+        ];
+        for (const [name, value] of added) {
+          // Act
+          const answer = await read(
+            await fetch(url, { method: 'PUT', body: 'x', headers: { [name]: value } }),
+          );
+          // Assess
+          expect(answer.status).toBe(403);
+          expect(xmlText(answer.text, 'Code')).toBe('AccessDenied');
+          expect(xmlText(answer.text, 'Message')).toBe(
+            'There were headers present in the request which were not signed',
+          );
+          expect(xmlText(answer.text, 'HeadersNotSigned')).toBe(name);
+          expect(await headStatus(objectKey)).toBe(404);
+        }
+      });
     });
 
     describe('CORS', () => {
@@ -1158,6 +1374,125 @@ describe('local S3 endpoint', () => {
       );
       expect(error.name).toBe('InvalidArgument');
       expect(error.$metadata.httpStatusCode).toBe(400);
+    });
+  });
+
+  describe('request bodies and checksums (local only)', () => {
+    let s3: S3Client;
+    const target = () => localTarget(server.url);
+
+    beforeAll(() => {
+      s3 = client(target());
+    });
+
+    afterAll(() => s3.destroy());
+
+    async function headStatus(objectKey: string): Promise<number | undefined> {
+      return s3
+        .send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: objectKey }))
+        .then((r) => r.$metadata.httpStatusCode)
+        .catch((e: S3ServiceException) => e.$metadata.httpStatusCode);
+    }
+
+    /** The headers of an aws-chunked PutObject declaring `declared` bytes, signed as the SDK signs one. */
+    async function chunkedPut(objectKey: string, declared: number) {
+      const path = `/${LOCAL_BUCKET}/${objectKey}`;
+      const headers = await signHeaders(target(), {
+        method: 'PUT',
+        path,
+        headers: {
+          'content-encoding': 'aws-chunked',
+          'transfer-encoding': 'chunked',
+          'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+          'x-amz-decoded-content-length': String(declared),
+        },
+      });
+      return { url: `${server.url}${path}`, headers };
+    }
+
+    const LIMIT = 64 * 1024 ** 2;
+    it.each([
+      ['a 16-hex-digit chunk size', Buffer.from('ffffffffffffffff\r\n'), bytes(64 * 1024)],
+      [
+        '1 KiB chunks past the declared 1 KiB',
+        Buffer.alloc(0),
+        Buffer.from(`400\r\n${'a'.repeat(1024)}\r\n`),
+      ],
+    ])(
+      'refuses an aws-chunked body with %s at once, with 400 IncompleteBody, leaving no file',
+      async (_name, head, filler) => {
+        // Prepare
+        const objectKey = 'chunked/endless.bin';
+        const { url, headers } = await chunkedPut(objectKey, 1024);
+        // Act: a client that would send 64 MiB.
+        const answer = await putUntilAnswered(url, headers, head, filler, LIMIT);
+        // Assess: answered long before the end, the connection closed rather than drained.
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('IncompleteBody');
+        expect(xmlText(answer.text, 'NumberBytesExpected')).toBe('1024');
+        expect(answer.headers.get('connection')).toBe('close');
+        expect(answer.sent).toBeLessThan(LIMIT);
+        expect(await readdir(join(dataDir, 's3', 'tmp'))).toEqual([]);
+        expect(await headStatus(objectKey)).toBe(404);
+      },
+    );
+
+    it('refuses checksums it cannot verify (CRC32C, CRC64NVME) with 501 NotImplemented, header or trailer', async () => {
+      const objectKey = 'checksums/crc32c.bin';
+      // A Buffer gets the checksum in a header, a stream in an aws-chunked trailer.
+      const bodies = [() => Buffer.from('hello'), () => Readable.from([Buffer.from('hello')])];
+      for (const algorithm of ['CRC32C', 'CRC64NVME'] as const) {
+        for (const body of bodies) {
+          const error = await sdkError(
+            s3.send(
+              new PutObjectCommand({
+                Bucket: LOCAL_BUCKET,
+                Key: objectKey,
+                Body: body(),
+                ContentLength: 5,
+                ChecksumAlgorithm: algorithm,
+              }),
+            ),
+          );
+          expect(error.name).toBe('NotImplemented');
+          expect(error.$metadata.httpStatusCode).toBe(501);
+        }
+      }
+      expect(await headStatus(objectKey)).toBe(404);
+    });
+
+    it('refuses an x-amz-trailer that names no checksum, and a trailer next to a checksum header', async () => {
+      const cases: Array<[Record<string, string>, string]> = [
+        [
+          { 'x-amz-trailer': 'x-amz-meta-note' },
+          'The value specified in the x-amz-trailer header is not supported',
+        ],
+        [
+          { 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-checksum-sha1': 'qvTGHdzF6KLavt4PO0gs2a6pQ00=' },
+          'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+        ],
+      ];
+      for (const [extra, message] of cases) {
+        const path = `/${LOCAL_BUCKET}/checksums/trailer.bin`;
+        const headers = await signHeaders(target(), {
+          method: 'PUT',
+          path,
+          headers: {
+            'content-encoding': 'aws-chunked',
+            'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+            'x-amz-decoded-content-length': '5',
+            ...extra,
+          },
+        });
+        const { host: _host, ...sent } = headers;
+        const body = '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n';
+        const answer = await read(
+          await fetch(`${server.url}${path}`, { method: 'PUT', headers: sent, body }),
+        );
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe('InvalidRequest');
+        expect(xmlText(answer.text, 'Message')).toBe(message);
+      }
     });
   });
 

@@ -12,7 +12,18 @@ export interface Checksum {
 }
 
 const ALGORITHMS: readonly ChecksumAlgorithm[] = ['crc32', 'sha1', 'sha256'];
+/** Every flexible checksum S3 takes, verifiable here or not. */
+const S3_ALGORITHMS: ReadonlySet<string> = new Set([...ALGORITHMS, 'crc32c', 'crc64nvme']);
 const PREFIX = 'x-amz-checksum-';
+
+/**
+ * Whether a header name carries a checksum value of any algorithm S3 takes (`x-amz-checksum-crc32c`
+ * is one; `x-amz-checksum-mode`, `-type` and `-algorithm` are not).
+ */
+export function isChecksumValueHeader(headerName: string): boolean {
+  const name = headerName.toLowerCase();
+  return name.startsWith(PREFIX) && S3_ALGORITHMS.has(name.slice(PREFIX.length));
+}
 
 /** The algorithm a header name (`x-amz-checksum-crc32`) carries, if it is one we can verify. */
 export function checksumAlgorithmOf(headerName: string): ChecksumAlgorithm | undefined {

@@ -37,6 +37,27 @@ describe('parsePolicy', () => {
       "Invalid Policy: Invalid 'expiration' value: '2030-01-01 01:00:00'",
     );
   });
+
+  it.each([
+    '2099Z',
+    '2030-01-01Z',
+    '2030-01-01T01:00Z',
+    '2030-02-30T00:00:00Z',
+    '2030-01-01T24:00:00Z',
+    '2030-01-01T01:00:00.5Z',
+    '2030-01-01T01:00:00+00:00',
+    ' 2030-01-01T01:00:00Z',
+  ])('refuses the expiration %j, which is not ISO 8601 UTC or no real instant', (expiration) => {
+    expect(failure(() => parsePolicy(encode([], expiration)))).toEqual([
+      'InvalidPolicyDocument',
+      `Invalid Policy: Invalid 'expiration' value: '${expiration}'`,
+    ]);
+  });
+
+  it('reads an expiration with or without milliseconds', () => {
+    expect(parsePolicy(encode([], '2030-01-01T01:00:00Z')).expiration).toBe(NOW + 3_600_000);
+    expect(parsePolicy(encode([], '2030-01-01T01:00:00.250Z')).expiration).toBe(NOW + 3_600_250);
+  });
 });
 
 describe('checkPolicy', () => {
@@ -65,6 +86,13 @@ describe('checkPolicy', () => {
       ]),
     );
     expect(checkPolicy(policy, fields, 'b', NOW)).toEqual({ min: 10, max: 50 });
+  });
+
+  it("bounds the file at S3's 5 GB POST limit when the policy sets no or a larger range", () => {
+    const fiveGiB = 5 * 1024 ** 3;
+    expect(checkPolicy(parsePolicy(encode(covering)), fields, 'b', NOW)).toEqual({ min: 0, max: fiveGiB });
+    const larger = parsePolicy(encode([...covering, ['content-length-range', 1, fiveGiB * 2]]));
+    expect(checkPolicy(larger, fields, 'b', NOW)).toEqual({ min: 1, max: fiveGiB });
   });
 
   it('names the first failing condition as S3 writes it, object form as eq', () => {

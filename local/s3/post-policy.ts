@@ -32,6 +32,11 @@ const policySchema = z
   })
   .strict();
 
+/** S3's largest POST upload: the bound when a policy sets none, and the cap on any it sets. */
+const MAX_POST_BYTES = 5 * 1024 ** 3;
+/** ISO 8601 in UTC as S3 takes it: `2024-01-01T00:00:00Z`, optionally with milliseconds. */
+const EXPIRATION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
 /** Fields no condition need name: "except x-amz-signature, file, policy, and field names that have an x-ignore- prefix". */
 const UNCOVERED = new Set(['x-amz-signature', 'file', 'policy']);
 const IGNORED_PREFIX = 'x-ignore-';
@@ -88,10 +93,18 @@ export function parsePolicy(base64: string): PostPolicy {
   const parsed = policySchema.safeParse(document);
   if (!parsed.success) throw invalidPolicy('Invalid JSON.');
   const { expiration, conditions } = parsed.data;
-  // S3 wants ISO 8601 in UTC ("2024-01-01T00:00:00.000Z" or without the milliseconds).
-  const instant = /Z$/.test(expiration) ? Date.parse(expiration) : Number.NaN;
-  if (Number.isNaN(instant)) throw invalidPolicy(`Invalid 'expiration' value: '${expiration}'`);
-  return { expiration: instant, conditions: conditions.map(readCondition) };
+  return { expiration: parseExpiration(expiration), conditions: conditions.map(readCondition) };
+}
+
+/** The instant of a policy's `expiration`, which must be ISO 8601 in UTC and a real date and time. */
+function parseExpiration(text: string): number {
+  const instant = EXPIRATION.test(text) ? Date.parse(text) : Number.NaN;
+  // Date.parse takes "2099Z" and rolls 02-30 into March; a real instant formats back to itself.
+  const exact = text.includes('.') ? text : text.replace(/Z$/, '.000Z');
+  if (Number.isNaN(instant) || new Date(instant).toISOString() !== exact) {
+    throw invalidPolicy(`Invalid 'expiration' value: '${text}'`);
+  }
+  return instant;
 }
 
 function lookup(fields: readonly FormField[], name: string): string | undefined {
@@ -115,7 +128,8 @@ function holds(condition: Condition, fields: readonly FormField[], bucket: strin
 /**
  * Checks a form against a policy as S3 does, in S3's order: expiration, then each condition
  * (the first failing one is named), then that a condition covers every field. `fields` must
- * hold the key with `${filename}` already substituted. Returns the allowed file sizes.
+ * hold the key with `${filename}` already substituted. Returns the allowed file sizes, at most
+ * S3's 5 GB POST limit whatever the policy says.
  */
 export function checkPolicy(
   policy: PostPolicy,
@@ -124,7 +138,7 @@ export function checkPolicy(
   now: number,
 ): SizeRange {
   if (now > policy.expiration) throw accessDenied('Invalid according to Policy: Policy expired.');
-  const range: SizeRange = { min: 0, max: Number.MAX_SAFE_INTEGER };
+  const range: SizeRange = { min: 0, max: MAX_POST_BYTES };
   for (const condition of policy.conditions) {
     if (!holds(condition, fields, bucket)) {
       throw accessDenied(`Invalid according to Policy: Policy Condition failed: ${condition.written}`);

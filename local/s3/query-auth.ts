@@ -1,8 +1,10 @@
 import type { AuthContext, Authenticated, AuthRequest } from './auth.ts';
 import { parseScope, verifierFor } from './credential-scope.ts';
 import { accessDenied, S3Error, signatureDoesNotMatch } from './errors.ts';
+import { MAX_SKEW_MS } from './header-auth.ts';
 import { flattenHeaders } from './headers.ts';
 import { queryValue, type RequestTarget } from './request-target.ts';
+import { assertHeadersSigned } from './signed-headers.ts';
 import { parseAmzDate } from './sigv4.ts';
 
 /** Presigned URLs live at most a week (SigV4's limit). */
@@ -34,7 +36,8 @@ function parseExpires(text: string): number {
 
 /**
  * Authenticates a presigned URL: its parameters, credential scope, `X-Amz-Expires` (1 s to a
- * week) and expiry, then the signature over the query and the signed headers.
+ * week), that it is already valid (signed at most 15 minutes ahead) and not expired, that `host`
+ * and every x-amz-* header are signed, then the signature over the query and the signed headers.
  */
 export async function authenticateQuery(
   request: AuthRequest,
@@ -73,6 +76,15 @@ export async function authenticateQuery(
   const seconds = parseExpires(expires);
   const now = context.now();
   const expiresAt = signedAt.getTime() + seconds * 1000;
+  // Without this a URL dated ahead would stay valid for as long as it is dated ahead, plus its X-Amz-Expires.
+  if (signedAt.getTime() - now > MAX_SKEW_MS) {
+    throw accessDenied('Request is not yet valid', {
+      // S3 writes the signing time here in epoch milliseconds, not as sent.
+      'X-Amz-Date': signedAt.getTime(),
+      Expires: new Date(expiresAt).toISOString(),
+      ServerTime: new Date(now).toISOString(),
+    });
+  }
   if (now > expiresAt) {
     throw accessDenied('Request has expired', {
       'X-Amz-Expires': expires,
@@ -80,13 +92,15 @@ export async function authenticateQuery(
       ServerTime: new Date(now).toISOString(),
     });
   }
+  const signed = signedHeaders.split(';');
+  assertHeadersSigned(request.headers, signed);
   const check = await verifier.verifyRequest(
     {
       method: request.method,
       path: target.rawPath,
       query: target.query,
       headers: flattenHeaders(request.headers),
-      signedHeaders: signedHeaders.split(';'),
+      signedHeaders: signed,
       // A presigned URL cannot know the body it will carry.
       payloadHash: 'UNSIGNED-PAYLOAD',
     },

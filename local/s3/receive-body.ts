@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AwsChunkedDecoder } from './aws-chunked.ts';
+import { AwsChunkedDecoder, incompleteBody } from './aws-chunked.ts';
 import { BodyMeter } from './body-meter.ts';
-import { assertChecksum, type Checksum, checksumAlgorithmOf } from './checksums.ts';
+import { assertChecksum, type Checksum, checksumAlgorithmOf, isChecksumValueHeader } from './checksums.ts';
 import { notImplemented, S3Error } from './errors.ts';
 import { headerValue } from './headers.ts';
 import type { ObjectStore, WrittenBody } from './object-store.ts';
@@ -39,18 +39,39 @@ function declaredLength(req: IncomingMessage, chunked: boolean): number {
   return length;
 }
 
-/** The checksum the client promises, from a header now or a trailer later; undefined if none we verify. */
+/**
+ * The checksum the client promises, from a header now or a trailer later; undefined if none.
+ * One at most, as S3 takes; one this endpoint cannot verify is refused rather than stored unchecked.
+ */
 function expectedChecksumAlgorithm(
   req: IncomingMessage,
   chunked: boolean,
 ): Checksum['algorithm'] | undefined {
+  const declared = Object.keys(req.headers).filter(isChecksumValueHeader);
   const trailer = chunked ? headerValue(req.headers, 'x-amz-trailer') : undefined;
-  if (trailer !== undefined) return checksumAlgorithmOf(trailer.trim());
-  for (const name of Object.keys(req.headers)) {
-    const algorithm = checksumAlgorithmOf(name);
-    if (algorithm) return algorithm;
+  for (const name of trailer?.split(',') ?? []) {
+    const trimmed = name.trim().toLowerCase();
+    if (!isChecksumValueHeader(trimmed)) {
+      throw new S3Error(
+        'InvalidRequest',
+        'The value specified in the x-amz-trailer header is not supported',
+        400,
+      );
+    }
+    declared.push(trimmed);
   }
-  return undefined;
+  if (declared.length > 1) {
+    throw new S3Error(
+      'InvalidRequest',
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      400,
+    );
+  }
+  const [name] = declared;
+  if (name === undefined) return undefined;
+  const algorithm = checksumAlgorithmOf(name);
+  if (!algorithm) throw notImplemented(`${name} (this endpoint verifies CRC32, SHA1 and SHA256 checksums)`);
+  return algorithm;
 }
 
 function contentMd5(req: IncomingMessage): string | undefined {
@@ -68,13 +89,7 @@ function verify(
   meter: BodyMeter,
   expected: { length: number; payloadHash: string; md5: string | undefined; checksum: Checksum | undefined },
 ): { md5: string } {
-  if (meter.bytes !== expected.length) {
-    throw new S3Error(
-      'IncompleteBody',
-      'You did not provide the number of bytes specified by the Content-Length HTTP header',
-      400,
-    );
-  }
+  if (meter.bytes !== expected.length) throw incompleteBody(expected.length, meter.bytes);
   const md5 = meter.md5();
   const sha256 = meter.sha256();
   if (sha256 !== undefined && sha256 !== expected.payloadHash) {
@@ -118,8 +133,14 @@ export async function receiveBody(
   const length = declaredLength(req, chunked);
   const md5 = contentMd5(req);
   const algorithm = expectedChecksumAlgorithm(req, chunked);
-  const meter = new BodyMeter({ sha256: /^[0-9a-f]{64}$/.test(payloadHash), checksum: algorithm });
-  const decoder = chunked ? new AwsChunkedDecoder() : undefined;
+  const meter = new BodyMeter({
+    // Cut off at the first byte past the declared length, not after the whole body is on disk.
+    maxBytes: length,
+    tooLarge: (bytes) => incompleteBody(length, bytes),
+    sha256: /^[0-9a-f]{64}$/.test(payloadHash),
+    checksum: algorithm,
+  });
+  const decoder = chunked ? new AwsChunkedDecoder(length) : undefined;
   const path = store.tempPath();
   try {
     const stages: Readable[] = decoder ? [req, decoder, meter] : [req, meter];

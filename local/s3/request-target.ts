@@ -8,7 +8,10 @@ export interface RequestTarget {
   bucket: string;
   /** The rest of the path after `/{bucket}/`, decoded; '' when the request names the bucket. */
   key: string;
-  /** Query parameters, decoded; a repeated name becomes an array. */
+  /**
+   * Query parameters, decoded; a repeated name becomes an array. A null-prototype object: names
+   * come from the client, and `constructor` or `__proto__` must be parameters like any other.
+   */
   query: Record<string, string | string[]>;
 }
 
@@ -27,14 +30,14 @@ function decode(text: string): string {
 }
 
 function parseQuery(raw: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  const query: Record<string, string | string[]> = Object.create(null);
   for (const pair of raw.split('&')) {
     if (pair === '') continue;
     const at = pair.indexOf('=');
     // '+' stays '+': SigV4 clients encode a space as %20, and S3 keys may hold '+'.
     const name = decode(at < 0 ? pair : pair.slice(0, at));
     const value = at < 0 ? '' : decode(pair.slice(at + 1));
-    const previous = query[name];
+    const previous = Object.hasOwn(query, name) ? query[name] : undefined;
     if (previous === undefined) query[name] = value;
     else query[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
@@ -54,8 +57,14 @@ export function parseTarget(url: string): RequestTarget {
   return { rawPath, bucket, key, query: parseQuery(rawQuery) };
 }
 
+/** Whether the query names parameter `name` (with or without a value). */
+export function hasQuery(target: RequestTarget, name: string): boolean {
+  return Object.hasOwn(target.query, name);
+}
+
 /** The single value of query parameter `name` (the first one if repeated). */
 export function queryValue(target: RequestTarget, name: string): string | undefined {
+  if (!Object.hasOwn(target.query, name)) return undefined;
   const value = target.query[name];
   return Array.isArray(value) ? value[0] : value;
 }

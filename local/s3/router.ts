@@ -9,7 +9,7 @@ import { newHostId, newRequestId } from './ids.ts';
 import { listObjectsV2 } from './list.ts';
 import { postObject } from './post-object.ts';
 import { putObject } from './put-object.ts';
-import { parseTarget, queryValue, type RequestTarget } from './request-target.ts';
+import { hasQuery, parseTarget, queryValue, type RequestTarget } from './request-target.ts';
 import { errorXml } from './xml.ts';
 
 /** Sub-resources of S3 this endpoint does not serve; a request naming one is not a plain object call. */
@@ -92,7 +92,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   for (const [name, value] of Object.entries(corsHeaders(ctx.bucket.cors, req.headers, method))) {
     res.setHeader(name, value);
   }
-  const subresource = UNSUPPORTED_SUBRESOURCES.find((name) => name in target.query);
+  const subresource = UNSUPPORTED_SUBRESOURCES.find((name) => hasQuery(target, name));
   if (subresource !== undefined) throw notImplemented(`?${subresource}`);
   // Browser form uploads carry their authority in the form, not in the request.
   if (method === 'POST' && !onObject) return postObject(req, res, ctx);
@@ -118,6 +118,10 @@ function sendError(
     return;
   }
   const body = req.method === 'HEAD' ? '' : errorXml(error, ctx.requestId, ctx.hostId);
+  // A body refused before its end is not read on to keep the connection alive: it may never end.
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+  if (hasBody && !req.complete) res.setHeader('Connection', 'close');
   res.writeHead(error.status, {
     'Content-Type': 'application/xml',
     'Content-Length': Buffer.byteLength(body),
