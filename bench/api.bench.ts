@@ -161,7 +161,7 @@ export async function run(): Promise<void> {
       });
       rows.push(
         [
-          `${name}, whole object + exifr (baseline)`,
+          `${name}, whole object + exifr (baseline${baselineFound ? '' : ', finds no GPS'})`,
           (bytes.length / 1024).toFixed(0),
           1,
           median(whole).toFixed(2),
