@@ -1,5 +1,5 @@
 import type { Config } from '../lib/config/config.ts';
-import type { FunctionName } from '../lib/topology/types.ts';
+import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import type { HttpHandler } from './http/server.ts';
 import type { SqsHandler } from './queue/poller.ts';
 
@@ -13,17 +13,23 @@ export interface LocalFunction {
  * Maps a function's folder name to its handler factory, given the runtime's config. This is the
  * one place where `local/` imports `functions/`; the CDK app maps the same names to entry files.
  */
-export const localFunctions: Partial<Record<FunctionName, (config: Config) => Promise<LocalFunction>>> = {
+export const localFunctions: Partial<
+  Record<FunctionName, (config: Config, topology: Topology) => Promise<LocalFunction>>
+> = {
   presign: async (config) => {
     const { createPresignHandler } = await import('../functions/presign/app.ts');
     return { http: createPresignHandler(config) };
   },
-  'on-upload': async (config) => {
+  'on-upload': async (config, topology) => {
     const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
-    return { sqs: createOnUploadHandler(config) };
+    return {
+      sqs: createOnUploadHandler(config, { maxReceiveCount: topology.queues.uploads.maxReceiveCount }),
+    };
   },
-  thumbnail: async (config) => {
+  thumbnail: async (config, topology) => {
     const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
-    return { sqs: createThumbnailHandler(config) };
+    return {
+      sqs: createThumbnailHandler(config, { maxReceiveCount: topology.queues.thumbnails.maxReceiveCount }),
+    };
   },
 };

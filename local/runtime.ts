@@ -179,7 +179,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     for (const [name, load] of Object.entries(localFunctions) as Array<
       [FunctionName, NonNullable<(typeof localFunctions)[FunctionName]>]
     >) {
-      const fn = await load(functionConfig);
+      const fn = await load(functionConfig, topo);
       loaded.set(name, fn);
       if (fn.http) handlers[name] = fn.http;
     }

@@ -308,6 +308,30 @@ describe('on-upload', () => {
     expect(await exists(`quarantine/${key}`)).toBe(true);
   });
 
+  it('marks the photo failed with the reason on the last delivery, and a redrive recovers it', async () => {
+    const { photoId } = await upload(await jpegWithGps(), 'image/jpeg');
+    const event = takeBatch(UPLOADS);
+    const last: SQSEvent = {
+      Records: event.Records.map((r) => ({
+        ...r,
+        attributes: {
+          ...r.attributes,
+          ApproximateReceiveCount: String(topology.queues.uploads.maxReceiveCount),
+        },
+      })),
+    };
+    probe.failNextGets(1);
+    expect((await deliver(onUpload, last)).batchItemFailures).toHaveLength(1);
+    expect(await photo(photoId)).toMatchObject({
+      status: 'failed',
+      reasonCode: 'processing_failed',
+      reason: expect.stringContaining('reduce your request rate'),
+    });
+    // Ops redrive the DLQ: the same message comes back and the photo is checked after all.
+    expect((await deliver(onUpload, event)).batchItemFailures).toEqual([]);
+    expect((await photo(photoId)).status).toBe('received');
+  });
+
   it('acknowledges an object deleted before processing with a missing verdict', async () => {
     const { photoId, key } = await upload(await jpegWithGps(), 'image/jpeg');
     await clients.s3.send(new DeleteObjectCommand({ Bucket: 'qdn-uploads', Key: key }));

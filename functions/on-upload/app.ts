@@ -13,6 +13,8 @@ import { type OnUploadDeps, processS3Record } from './process-record.ts';
 
 /** Overrides for tests. */
 export interface OnUploadOverrides {
+  /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
+  maxReceiveCount?: number;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -31,6 +33,7 @@ export class MalformedMessageError extends Error {
  */
 export function createOnUploadHandler(config: Config, overrides: OnUploadOverrides = {}) {
   const clients = overrides.clients ?? createAwsClients(config);
+  const maxReceiveCount = overrides.maxReceiveCount ?? topology.queues.uploads.maxReceiveCount;
   const logger = createLogger('on-upload', config);
   const deps: OnUploadDeps = {
     config,
@@ -56,7 +59,7 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
       logger.info('s3:TestEvent acknowledged');
       return;
     }
-    const last = isLastAttempt(record, topology.queues.uploads.maxReceiveCount);
+    const last = isLastAttempt(record, maxReceiveCount);
     for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps, last);
   };
 

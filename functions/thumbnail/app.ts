@@ -13,6 +13,8 @@ import { processPhotoReceived, type ThumbnailDeps } from './process-record.ts';
 
 /** Overrides for tests. */
 export interface ThumbnailOverrides {
+  /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
+  maxReceiveCount?: number;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -27,6 +29,7 @@ const envelope = eventEnvelope(photoReceivedDetail);
 export function createThumbnailHandler(config: Config, overrides: ThumbnailOverrides = {}) {
   configureSharp({ concurrency: config.images.concurrency });
   const clients = overrides.clients ?? createAwsClients(config);
+  const maxReceiveCount = overrides.maxReceiveCount ?? topology.queues.thumbnails.maxReceiveCount;
   const logger = createLogger('thumbnail', config);
   const deps: ThumbnailDeps = {
     config,
@@ -48,7 +51,7 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
     try {
       await processPhotoReceived(detail, deps);
     } catch (error) {
-      if (isLastAttempt(record, topology.queues.thumbnails.maxReceiveCount)) {
+      if (isLastAttempt(record, maxReceiveCount)) {
         const reason = `Thumbnails could not be made: ${error instanceof Error ? error.message : String(error)}`;
         await deps.transitions
           .verdict(
