@@ -1,9 +1,9 @@
 import type { AuthContext, Authenticated, AuthRequest } from './auth.ts';
 import { type MalformedCredential, parseScope, verifierFor } from './credential-scope.ts';
-import { accessDenied, S3Error, signatureDoesNotMatch } from './errors.ts';
-import { flattenHeaders, headerValue } from './headers.ts';
+import { accessDenied, S3Error } from './errors.ts';
+import { headerValue } from './headers.ts';
 import type { RequestTarget } from './request-target.ts';
-import { assertHeadersSigned } from './signed-headers.ts';
+import { verifySignedRequest } from './signed-headers.ts';
 import { parseAmzDate } from './sigv4.ts';
 
 /** S3 refuses a request signed more than 15 minutes off its clock (a presigned URL: ahead of it). */
@@ -91,22 +91,12 @@ export async function authenticateHeader(
       { ArgumentName: 'x-amz-content-sha256', ArgumentValue: payloadHash },
     );
   }
-  const signed = signedHeaders.split(';');
-  assertHeadersSigned(request.headers, signed);
-  const check = await verifier.verifyRequest(
-    {
-      method: request.method,
-      path: target.rawPath,
-      query: target.query,
-      headers: flattenHeaders(request.headers),
-      signedHeaders: signed,
-      payloadHash,
-    },
+  await verifySignedRequest(verifier, request, target, {
+    accessKeyId: scope.accessKeyId,
+    signedHeaders,
+    payloadHash: payloadHash,
     amzDate,
     signature,
-  );
-  if (!check.matches) {
-    throw signatureDoesNotMatch(scope.accessKeyId, signature, check.stringToSign, check.canonicalRequest);
-  }
+  });
   return { accessKeyId: scope.accessKeyId, payloadHash };
 }

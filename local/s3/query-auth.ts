@@ -1,10 +1,9 @@
 import type { AuthContext, Authenticated, AuthRequest } from './auth.ts';
 import { parseScope, verifierFor } from './credential-scope.ts';
-import { accessDenied, S3Error, signatureDoesNotMatch } from './errors.ts';
+import { accessDenied, S3Error } from './errors.ts';
 import { MAX_SKEW_MS } from './header-auth.ts';
-import { flattenHeaders } from './headers.ts';
 import { queryValue, type RequestTarget } from './request-target.ts';
-import { assertHeadersSigned } from './signed-headers.ts';
+import { verifySignedRequest } from './signed-headers.ts';
 import { parseAmzDate } from './sigv4.ts';
 
 /** Presigned URLs live at most a week (SigV4's limit). */
@@ -92,23 +91,13 @@ export async function authenticateQuery(
       ServerTime: new Date(now).toISOString(),
     });
   }
-  const signed = signedHeaders.split(';');
-  assertHeadersSigned(request.headers, signed);
-  const check = await verifier.verifyRequest(
-    {
-      method: request.method,
-      path: target.rawPath,
-      query: target.query,
-      headers: flattenHeaders(request.headers),
-      signedHeaders: signed,
-      // A presigned URL cannot know the body it will carry.
-      payloadHash: 'UNSIGNED-PAYLOAD',
-    },
+  // A presigned URL cannot know the body it will carry.
+  await verifySignedRequest(verifier, request, target, {
+    accessKeyId: scope.accessKeyId,
+    signedHeaders,
+    payloadHash: 'UNSIGNED-PAYLOAD',
     amzDate,
     signature,
-  );
-  if (!check.matches) {
-    throw signatureDoesNotMatch(scope.accessKeyId, signature, check.stringToSign, check.canonicalRequest);
-  }
+  });
   return { accessKeyId: scope.accessKeyId, payloadHash: 'UNSIGNED-PAYLOAD' };
 }

@@ -1,5 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { accessDenied } from './errors.ts';
+import type { AuthRequest } from './auth.ts';
+import { accessDenied, signatureDoesNotMatch } from './errors.ts';
+import { flattenHeaders } from './headers.ts';
+import type { RequestTarget } from './request-target.ts';
+import type { SigV4Verifier } from './sigv4.ts';
 
 /**
  * `x-amz-*` headers S3 accepts unsigned. `x-amz-content-sha256` is only the payload hash: header
@@ -26,5 +30,45 @@ export function assertHeadersSigned(headers: IncomingHttpHeaders, signedHeaders:
     throw accessDenied('There were headers present in the request which were not signed', {
       HeadersNotSigned: unsigned.join(', '),
     });
+  }
+}
+
+/**
+ * The last step of both SigV4 flavours: every required header is signed, then the signature over
+ * the request as received (raw path, query, the listed headers, `payloadHash`) must match.
+ */
+export async function verifySignedRequest(
+  verifier: SigV4Verifier,
+  request: AuthRequest,
+  target: RequestTarget,
+  signed: {
+    accessKeyId: string;
+    signedHeaders: string;
+    payloadHash: string;
+    amzDate: string;
+    signature: string;
+  },
+): Promise<void> {
+  const signedHeaders = signed.signedHeaders.split(';');
+  assertHeadersSigned(request.headers, signedHeaders);
+  const check = await verifier.verifyRequest(
+    {
+      method: request.method,
+      path: target.rawPath,
+      query: target.query,
+      headers: flattenHeaders(request.headers),
+      signedHeaders,
+      payloadHash: signed.payloadHash,
+    },
+    signed.amzDate,
+    signed.signature,
+  );
+  if (!check.matches) {
+    throw signatureDoesNotMatch(
+      signed.accessKeyId,
+      signed.signature,
+      check.stringToSign,
+      check.canonicalRequest,
+    );
   }
 }
