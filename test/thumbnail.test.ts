@@ -7,6 +7,7 @@ import { createOnUploadHandler } from '../functions/on-upload/app.ts';
 import { createThumbnailHandler } from '../functions/thumbnail/app.ts';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
 import type { Photo } from '../lib/repo/photo.ts';
+import { PhotoTransitions } from '../lib/repo/photo-transitions.ts';
 import { topology } from '../lib/topology/topology.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/queue/sqs-event.ts';
@@ -101,6 +102,22 @@ describe('thumbnail', () => {
     expect(meta).toMatchObject({ format: 'webp', width: 213, height: 320 });
     expect(meta.exif).toBeUndefined();
     expect(emitted.filter((e) => e === 'photo.processed')).toHaveLength(1);
+  });
+
+  it('sets a rejected original aside on a retry when the first delivery failed before moving it', async () => {
+    const whole = await noisyJpeg(400, 400);
+    const photoId = await uploadAndCheck(whole.subarray(0, whole.length / 2), 'image/jpeg');
+    const item = await photo(photoId);
+    // As if a delivery wrote the verdict, then crashed before the move.
+    await new PhotoTransitions(clients.dynamo, 'qdn').verdict(
+      { jobId: 'job-demo-1', photoId, key: item.key, sequencer: item.sequencer as string },
+      'rejected',
+      'corrupt',
+      'truncated',
+    );
+    expect((await thumbnail(thumbnailBatch(), lambdaContext('thumbnail', 60))).batchItemFailures).toEqual([]);
+    await expect(object(item.key)).rejects.toThrow();
+    expect((await object(`quarantine/${item.key}`)).body.length).toBe(Math.floor(whole.length / 2));
   });
 
   it('handles a duplicate photo.received: identical thumbnails, still one photo.processed', async () => {

@@ -5,12 +5,12 @@ import type { Config } from '../../lib/config/config.ts';
 import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { emitOnce } from '../../lib/events/emit-once.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
-import { parsePhotoKey, quarantineKey } from '../../lib/keys/photo-keys.ts';
+import { parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import type { JobRepository } from '../../lib/repo/jobs.ts';
 import { FINAL_STATUSES } from '../../lib/repo/photo.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
-import { moveOrDelete } from '../../lib/s3/move-object.ts';
+import { setAsideRejected } from '../../lib/s3/move-object.ts';
 import { ObjectChangedError, ObjectMissingError } from '../../lib/s3/object-reader.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { inspectObject } from './inspect-object.ts';
@@ -52,7 +52,7 @@ export async function processS3Record(
   const parts = parsePhotoKey(key);
   if (!parts) {
     // Not a key this pipeline issued (put by hand or by another tool): keep it out of the way.
-    await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+    await setAsideRejected(deps.s3, bucket, key, config.uploads.rejectedOriginals);
     logger.error('object under photos/ with a key the pipeline never issues; moved aside', { key });
     return;
   }
@@ -64,7 +64,7 @@ export async function processS3Record(
   if (photo && FINAL_STATUSES.includes(photo.status) && (photo.sequencer ?? '') >= sequencer) {
     if (photo.status === 'rejected' && photo.sequencer === sequencer) {
       // The delivery that wrote the verdict may have failed before moving the original aside.
-      await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+      await setAsideRejected(deps.s3, bucket, key, config.uploads.rejectedOriginals);
     }
     return log('already decided; duplicate or late event acknowledged', { status: photo.status });
   }
@@ -136,7 +136,7 @@ export async function processS3Record(
     if (error instanceof VerdictError) {
       const outcome = await deps.transitions.verdict(target, error.status, error.code, error.message);
       if (outcome === 'recorded' || outcome === 'duplicate') {
-        await moveOrDelete(deps.s3, bucket, key, rejectedDestination(config, key));
+        await setAsideRejected(deps.s3, bucket, key, config.uploads.rejectedOriginals);
       }
       return log('photo rejected', { outcome, reason_code: error.code, reason: error.message });
     }
@@ -160,8 +160,4 @@ export async function processS3Record(
     }
     throw error;
   }
-}
-
-function rejectedDestination(config: Config, key: string): string | null {
-  return config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(key) : null;
 }

@@ -7,10 +7,10 @@ import { emitOnce } from '../../lib/events/emit-once.ts';
 import { readAllHashed } from '../../lib/image/hash-stream.ts';
 import { ImageRejectedError } from '../../lib/image/image-errors.ts';
 import { renderThumbnails } from '../../lib/image/thumbnails.ts';
-import { quarantineKey, thumbnailKey } from '../../lib/keys/photo-keys.ts';
+import { thumbnailKey } from '../../lib/keys/photo-keys.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
-import { moveOrDelete } from '../../lib/s3/move-object.ts';
+import { setAsideRejected } from '../../lib/s3/move-object.ts';
 import { ifMatch } from '../../lib/s3/object-reader.ts';
 import { topology } from '../../lib/topology/topology.ts';
 
@@ -57,6 +57,11 @@ export async function processPhotoReceived(detail: PhotoReceivedDetail, deps: Th
       photo.sha256 ?? '',
     );
     return log('already ready; duplicate acknowledged');
+  }
+  if (photo.status === 'rejected') {
+    // The delivery that wrote the verdict may have failed before setting the original aside.
+    await setAsideRejected(deps.s3, detail.bucket, detail.key, deps.config.uploads.rejectedOriginals);
+    return log('already rejected; duplicate acknowledged');
   }
   if (photo.status !== 'received' && photo.status !== 'failed')
     return log('not waiting for thumbnails', { status: photo.status });
@@ -167,11 +172,7 @@ async function reject(
 ): Promise<void> {
   const outcome = await deps.transitions.verdict(target, 'rejected', error.reason, error.message);
   if (outcome === 'recorded' || outcome === 'duplicate') {
-    await moveOrDelete(deps.s3, detail.bucket, detail.key, rejectedDestination(deps.config, detail.key));
+    await setAsideRejected(deps.s3, detail.bucket, detail.key, deps.config.uploads.rejectedOriginals);
   }
   log('photo rejected by full decode', { outcome, reason_code: error.reason, reason: error.message });
-}
-
-function rejectedDestination(config: Config, key: string): string | null {
-  return config.uploads.rejectedOriginals === 'quarantine' ? quarantineKey(key) : null;
 }

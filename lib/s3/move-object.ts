@@ -1,4 +1,5 @@
 import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { quarantineKey } from '../keys/photo-keys.ts';
 
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -27,4 +28,14 @@ export async function moveOrDelete(
     }
   }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** Sets a rejected original aside as configured: moved under `quarantine/`, or deleted. */
+export function setAsideRejected(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  mode: 'quarantine' | 'delete',
+): Promise<void> {
+  return moveOrDelete(s3, bucket, key, mode === 'quarantine' ? quarantineKey(key) : null);
 }
