@@ -22,6 +22,7 @@ import { countingReader } from '../lib/image/range-reader.ts';
 import { sniffImageType } from '../lib/image/sniff.ts';
 import { s3RangeReader } from '../lib/s3/object-reader.ts';
 import { startRuntime } from '../local/runtime.ts';
+import { GPS_EXIF } from '../test/fixtures/thumbnail-images.ts';
 import { phonePhoto } from './photo.ts';
 import { median, printTable, ratio } from './report.ts';
 
@@ -34,16 +35,6 @@ async function timed(n: number, fn: () => Promise<unknown>): Promise<number[]> {
   }
   return samples;
 }
-
-const gps = {
-  IFD0: { Make: 'Apple', Model: 'iPhone 15 Pro' },
-  IFD3: {
-    GPSLatitudeRef: 'N',
-    GPSLatitude: '39/1 57/1 9/1',
-    GPSLongitudeRef: 'W',
-    GPSLongitude: '75/1 9/1 49/1',
-  },
-};
 
 /** Runs the API and on-upload read benchmarks. */
 export async function run(): Promise<void> {
@@ -125,14 +116,14 @@ export async function run(): Promise<void> {
       [
         '12 MP JPEG',
         await sharp(await phonePhoto(4032, 3024))
-          .withExif(gps)
+          .withExif(GPS_EXIF)
           .jpeg({ quality: 90 })
           .toBuffer(),
       ],
       [
         '12 MP WebP',
         await sharp(await phonePhoto(4032, 3024))
-          .withExif(gps)
+          .withExif(GPS_EXIF)
           .webp({ quality: 90 })
           .toBuffer(),
       ],

@@ -1,6 +1,14 @@
 import sharp from 'sharp';
 import { openThumbnailSource } from '../lib/image/decode-source.ts';
-import type { ThumbnailSource } from '../lib/image/thumbnail-types.ts';
+import type { RenderOptions, ThumbnailSource } from '../lib/image/thumbnail-types.ts';
+import { topology } from '../lib/topology/topology.ts';
+
+/** What the thumbnail handler renders with by default: the topology's sizes, q80, a 100 MP cap. */
+export const BENCH_RENDER_OPTIONS: RenderOptions = {
+  sizes: topology.thumbnails.sizes,
+  quality: 80,
+  maxInputPixels: 100_000_000,
+};
 
 // ±16 levels of noise on every channel: 12 MP comes out at ~3.3 MB, 48 MP at ~13 MB.
 const NOISE = 0.5;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type ThumbnailStrategyName, thumbnailStrategies } from '../lib/image/thumbnail-strategies.ts';
 import { configureSharp } from '../lib/image/thumbnails.ts';
-import { benchSource, type RawRgba } from './photo.ts';
+import { BENCH_RENDER_OPTIONS, benchSource, type RawRgba } from './photo.ts';
 
 /** What the parent asks a probe to do. */
 export interface ProbeJob {
@@ -31,14 +31,7 @@ export interface ProbeResult {
   peakRssMb: number;
 }
 
-const OPTIONS = {
-  sizes: [
-    { name: 'small', longEdge: 320 },
-    { name: 'large', longEdge: 1280 },
-  ],
-  quality: 80,
-  maxInputPixels: 100_000_000,
-};
+const OPTIONS = BENCH_RENDER_OPTIONS;
 
 async function render(input: Buffer, job: ProbeJob): Promise<number> {
   const started = performance.now();

@@ -11,20 +11,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { type ThumbnailStrategyName, thumbnailStrategies } from '../lib/image/thumbnail-strategies.ts';
 import { configureSharp, THUMBNAIL_STRATEGY } from '../lib/image/thumbnails.ts';
-import { benchSource, phonePhoto, type RawRgba } from './photo.ts';
+import { BENCH_RENDER_OPTIONS, benchSource, phonePhoto, type RawRgba } from './photo.ts';
 import { median, percentile, printTable, ratio } from './report.ts';
 import type { ProbeJob, ProbeResult } from './thumbnails-probe.ts';
 
 const RUNS = 7;
 const THROUGHPUT_PHOTOS = 8;
-const OPTIONS = {
-  sizes: [
-    { name: 'small', longEdge: 320 },
-    { name: 'large', longEdge: 1280 },
-  ],
-  quality: 80,
-  maxInputPixels: 100_000_000,
-};
+const OPTIONS = BENCH_RENDER_OPTIONS;
 const STRATEGIES: { name: ThumbnailStrategyName; label: string }[] = [
   { name: 'full-decode', label: '(d) full decode to raw, then resize (baseline)' },
   { name: 'independent', label: '(a) independent pipelines from the buffer' },
