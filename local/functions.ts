@@ -1,3 +1,4 @@
+import type { ScheduledEvent } from 'aws-lambda';
 import type { Config } from '../lib/config/config.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import type { HttpHandler } from './http/server.ts';
@@ -7,7 +8,12 @@ import type { SqsHandler } from './queue/poller.ts';
 export interface LocalFunction {
   http?: HttpHandler;
   sqs?: SqsHandler;
+  /** Scheduled tasks by the topology's `schedules[].task` name; the runtime runs each on its interval. */
+  scheduled?: Record<string, ScheduledTask>;
 }
+
+/** A scheduled task as the runtime calls it: the EventBridge scheduled event it would get on AWS. */
+export type ScheduledTask = (event: ScheduledEvent) => Promise<unknown>;
 
 /**
  * Maps a function's folder name to its handler factory, given the runtime's config. This is the

@@ -8,7 +8,7 @@ import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
 import { startDynalite } from './dynamo/dynalite-server.ts';
-import { type LocalFunction, localFunctions } from './functions.ts';
+import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
 import { type HttpHandler, startApiServer } from './http/server.ts';
 import { loadDevIdentity } from './identity/dev-identity.ts';
 import { seedJobsTable } from './identity/seed.ts';
@@ -16,6 +16,7 @@ import { seedJobs, seedUsers } from './identity/seed-data.ts';
 import { Poller } from './queue/poller.ts';
 import { QueueStore } from './queue/queue-store.ts';
 import { startS3Server } from './s3/server.ts';
+import { Scheduler } from './schedule/scheduler.ts';
 
 /** The credentials the local S3 accepts and the local functions use. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
@@ -30,6 +31,8 @@ export interface Runtime {
   bus: LocalEventBus;
   /** The pollers, one per consumed queue (started unless `pollers: false`). */
   pollers: Poller[];
+  /** Runs the topology's scheduled tasks on their intervals; `scheduler.run(task)` runs one now. */
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export interface RuntimeOptions {
   webRoot?: string;
   /** Start the queue pollers (default true); tests that deliver batches by hand turn them off. */
   pollers?: boolean;
+  /** Run scheduled tasks on their intervals (default true); tests call `scheduler.run` instead. */
+  schedules?: boolean;
 }
 
 /**
@@ -218,8 +223,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       unsubscribe();
       await Promise.all(pollers.map((p) => p.stop()));
     });
+
+    const tasks = new Map<string, ScheduledTask>();
+    for (const schedule of topo.schedules) {
+      const task = loaded.get(schedule.function)?.scheduled?.[schedule.task];
+      if (task) tasks.set(schedule.task, task);
+    }
+    const scheduler = new Scheduler({ schedules: topo.schedules, tasks, region: config.region, log });
+    if (options.schedules !== false) scheduler.start();
+    stops.push(() => scheduler.stop());
     ready = true;
-    return { urls, dataDir, functionConfig, queues, bus, pollers, stop };
+    return { urls, dataDir, functionConfig, queues, bus, pollers, scheduler, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -81,6 +81,24 @@ export const topology: Topology = {
   routes: [
     { method: 'POST', path: '/upload-url', function: 'presign', auth: 'jwt' },
     { method: 'GET', path: '/list-photos', function: 'presign', auth: 'jwt' },
+    { method: 'GET', path: '/photos/{photo_id}/original', function: 'presign', auth: 'jwt' },
+    // Booking: a quote may be asked for without a token (the function accepts a customer token too).
+    { method: 'POST', path: '/book-quote', function: 'booking', auth: 'public' },
+    { method: 'GET', path: '/quotes/{quote_id}', function: 'booking', auth: 'jwt' },
+    { method: 'POST', path: '/quotes/{quote_id}/checkout', function: 'booking', auth: 'jwt' },
+    { method: 'POST', path: '/quotes/{quote_id}/zelle-received', function: 'booking', auth: 'jwt' },
+    // Stripe calls this with no token: the function verifies `Stripe-Signature` on the raw body.
+    { method: 'POST', path: '/stripe/webhook', function: 'booking', auth: 'stripe-signature' },
+    { method: 'GET', path: '/ops/status', function: 'ops', auth: 'jwt' },
+    { method: 'GET', path: '/ops/dlq/{queue}', function: 'ops', auth: 'jwt' },
+    { method: 'POST', path: '/ops/dlq/{queue}/redrive', function: 'ops', auth: 'jwt' },
+    { method: 'POST', path: '/ops/reconcile', function: 'ops', auth: 'jwt' },
+  ],
+  schedules: [
+    // Unpaid quotes and Zelle holds past their time go back to `expired`.
+    { task: 'expire-quotes', function: 'booking', handlerExport: 'expireQuotesHandler', everyMinutes: 5 },
+    // Originals without a verdict are re-enqueued; expired `pending` grants become `abandoned`.
+    { task: 'reconcile', function: 'ops', handlerExport: 'reconcileHandler', everyMinutes: 15 },
   ],
   uploads: {
     maxBytes: 10 * 1024 * 1024,

@@ -77,6 +77,20 @@ export interface RouteSpec {
   auth: RouteAuth;
 }
 
+/**
+ * A task run on a schedule: on AWS an EventBridge schedule invokes the named export of the
+ * function's `handler.ts` (its own Lambda); locally the runtime runs the function's
+ * `scheduled[task]` on the same interval.
+ */
+export interface ScheduleSpec {
+  /** Task name, e.g. `expire-quotes`; the key of `LocalFunction.scheduled`. */
+  task: string;
+  function: FunctionName;
+  /** Named export of `functions/<function>/handler.ts` that takes the scheduled event. */
+  handlerExport: string;
+  everyMinutes: number;
+}
+
 /** A thumbnail size: its name and the length of the long edge in pixels. */
 export interface ThumbnailSize {
   name: string;
@@ -91,6 +105,7 @@ export interface Topology {
   queues: Record<QueueId, QueueSpec>;
   bus: { name: string; rules: BusRule[] };
   routes: RouteSpec[];
+  schedules: ScheduleSpec[];
   uploads: {
     maxBytes: number;
     /** Allowed content types and the key extension each one gets. */
