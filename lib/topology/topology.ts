@@ -29,7 +29,9 @@ export const topology: Topology = {
     uploads: {
       id: 'uploads',
       name: 'qdn-uploads',
-      prefixes: { photos: 'photos/', thumbs: 'thumbs/', quarantine: 'quarantine/' },
+      // Grants write under `photos/`; an accepted original moves to `originals/`, where no grant can
+      // write, so the checked and fingerprinted bytes are the bytes kept.
+      prefixes: { photos: 'photos/', originals: 'originals/', thumbs: 'thumbs/', quarantine: 'quarantine/' },
       cors: [
         {
           // The dashboard origin(s). Locally the runtime adds its own origin (see local/).

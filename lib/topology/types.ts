@@ -63,7 +63,7 @@ export interface BucketSpec {
   id: 'uploads';
   /** Default physical name (local); on AWS the configured name wins. */
   name: string;
-  prefixes: { photos: string; thumbs: string; quarantine: string };
+  prefixes: { photos: string; originals: string; thumbs: string; quarantine: string };
   cors: CorsRule[];
   notifications: BucketNotification[];
 }
