@@ -63,7 +63,7 @@ export async function opsStatus(api: ApiClient, io: Io, json: boolean): Promise<
     ),
   );
   io.out('');
-  io.out(`stale pending (link expired, nothing uploaded): ${s.stale_pending}`);
+  io.out(`pending past their upload link's expiry: ${s.stale_pending}`);
   io.out(
     `bookings: awaiting Zelle ${s.bookings.awaiting_zelle}, payment mismatch ${s.bookings.payment_mismatch}`,
   );
@@ -72,7 +72,11 @@ export async function opsStatus(api: ApiClient, io: Io, json: boolean): Promise<
     if (q.dlq.visible > 0)
       hints.push(`${q.dlq.visible} dead letter(s) in ${q.name}: see why with \`qdn ops dlq ${q.name}\``);
   }
-  if (s.stale_pending > 0) hints.push('expired upload links: close them with `qdn ops reconcile`');
+  if (s.stale_pending > 0) {
+    hints.push(
+      `${s.stale_pending} photo(s) pending past their link's expiry (an upload event lost, or nothing uploaded): \`qdn ops reconcile\``,
+    );
+  }
   if (hints.length) io.out(['', ...hints].join('\n'));
 }
 
