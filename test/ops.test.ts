@@ -1,9 +1,12 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { ScheduledEvent } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpsHandler } from '../functions/ops/app.ts';
 import { createAwsClients } from '../lib/aws/clients.ts';
 import { topology } from '../lib/topology/topology.ts';
 import type { Topology } from '../lib/topology/types.ts';
+import { LocalQueueAdmin } from '../local/queue/queue-admin.ts';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
 
 // The topology's own backoff (5 s, 30 s) would take ~35 s per poison message; the mechanism is the
@@ -206,5 +209,31 @@ describe('ops against the local runtime', () => {
     expect(status.photos.abandoned).toBe(1);
     const bad = await stack.call('POST', '/ops/reconcile', { token: admin, body: { cursor: 'bm9wZQ' } });
     expect(bad.status).toBe(400);
+  });
+
+  it('the reconcile schedule does the same walk on its own (run here with a clock 10 min ahead)', async () => {
+    // Prepare: a lost S3 event and an unused grant.
+    await setFaults('s3-notify:drop');
+    const lost = await upload();
+    await setFaults('');
+    const unused = await stack.call('POST', '/upload-url', {
+      token: crew,
+      body: { job_id: 'job-demo-1', filename: 'later.jpg', content_type: 'image/jpeg' },
+    });
+    // The runtime registered the task (run() throws for an unknown one); its 5-minute settle time
+    // leaves these fresh ones alone.
+    await stack.runtime.scheduler.run('reconcile');
+    expect((await photo(lost)).status).toBe('pending');
+    const ops = createOpsHandler(stack.runtime.functionConfig, {
+      queueAdmin: new LocalQueueAdmin(stack.runtime.queues),
+      topology: fastTopology,
+      now: () => Date.now() + 600_000,
+    });
+    // Act
+    const totals = await ops.reconcile({} as ScheduledEvent);
+    // Assess
+    expect(totals).toMatchObject({ requeued: 1, abandoned: 1 });
+    await expect.poll(async () => (await photo(lost))?.status, poll).toBe('ready');
+    expect((await photo(unused.body.photo_id)).status).toBe('abandoned');
   });
 });
