@@ -236,4 +236,43 @@ describe('ops against the local runtime', () => {
     await expect.poll(async () => (await photo(lost))?.status, poll).toBe('ready');
     expect((await photo(unused.body.photo_id)).status).toBe('abandoned');
   });
+
+  it('a failing on-upload stage: failed with its reason in the uploads DLQ, then redriven to ready', async () => {
+    await setFaults('on-upload:transient');
+    const photoId = await upload();
+    await expect.poll(async () => (await photo(photoId))?.status, poll).toBe('failed');
+    expect((await photo(photoId)).reason).toMatch(/^The upload could not be checked: TransientFaultError/);
+    await expect
+      .poll(async () => (await stack.call('GET', '/ops/dlq/uploads', { token: admin })).body.messages, poll)
+      .toEqual([
+        expect.objectContaining({
+          photo_id: photoId,
+          receive_count: 5,
+          reason: expect.stringMatching(/on-upload/),
+        }),
+      ]);
+    await setFaults('');
+    expect((await stack.call('POST', '/ops/dlq/uploads/redrive', { token: admin })).body).toEqual({
+      moved: 1,
+    });
+    await expect.poll(async () => (await photo(photoId))?.status, poll).toBe('ready');
+  });
+
+  it('a dropped bus event: the photo stays received until reconcile puts photo.received again', async () => {
+    // Prepare
+    await setFaults('bus:drop');
+    const photoId = await upload();
+    await expect.poll(async () => (await photo(photoId))?.status, poll).toBe('received');
+    await setFaults('');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await photo(photoId)).status).toBe('received');
+    // Act
+    const out = await stack.call('POST', '/ops/reconcile', { token: admin, body: { min_age_s: 0 } });
+    // Assess
+    expect(out.body.actions).toContainEqual(
+      expect.objectContaining({ action: 'reemitted', photo_id: photoId, status: 'received' }),
+    );
+    await expect.poll(async () => (await photo(photoId))?.status, poll).toBe('ready');
+    expect(processed.filter((id) => id === photoId)).toHaveLength(1);
+  });
 });

@@ -48,6 +48,8 @@ export function createOpsHandler(config: Config, options: OpsOptions) {
     uploadsQueue: topo.queues.uploads.name,
     region: config.region,
     admin,
+    events: clients.events,
+    busName: config.eventBusName,
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     transitions: new PhotoTransitions(clients.dynamo, config.tableName),
     index,

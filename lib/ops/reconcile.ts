@@ -1,5 +1,8 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { emitEvent, type PhotoReceivedDetail } from '../events/domain-events.ts';
 import { parsePhotoKey } from '../keys/photo-keys.ts';
+import type { Photo } from '../repo/photo.ts';
 import type { PhotoTransitions } from '../repo/photo-transitions.ts';
 import type { PhotoRepository } from '../repo/photos.ts';
 import type { PhotoStatusIndex } from '../repo/status-index.ts';
@@ -19,6 +22,9 @@ export interface ReconcileDeps {
   uploadsQueue: string;
   region: string;
   admin: QueueAdmin;
+  /** The bus a `received` photo's lost `photo.received` is put on again. */
+  events: EventBridgeClient;
+  busName: string;
   photos: PhotoRepository;
   transitions: PhotoTransitions;
   index: PhotoStatusIndex;
@@ -27,7 +33,7 @@ export interface ReconcileDeps {
 
 /** One thing reconcile did or found. */
 export interface ReconcileAction {
-  action: 'requeued' | 'abandoned' | 'orphan';
+  action: 'requeued' | 'reemitted' | 'abandoned' | 'orphan';
   photo_id: string;
   job_id: string;
   key: string;
@@ -57,6 +63,7 @@ export interface ReconcileOptions {
 /**
  * Closes the loose ends a lost event leaves, one bounded page at a time (resumable by cursor):
  * originals under the upload prefix with no verdict go back on the uploads queue as S3 events;
+ * `received` photos that never got thumbnails (their `photo.received` was lost) get it again;
  * `pending` photos whose grant expired with nothing uploaded become `abandoned`; records whose
  * object is gone are reported. Idempotent: a second run finds nothing left to do, and a duplicate
  * S3 event is harmless to on-upload.
@@ -151,7 +158,14 @@ async function recordsPage(
     out.scanned++;
     const photo = await deps.photos.get(jobId, photoId);
     if (!photo || photo.status !== status) continue;
-    if (await objectExists(deps, photo.key)) continue;
+    const exists = await objectExists(deps, photo.key);
+    if (exists && status === 'received' && settledSince(photo.receivedAt, deps, options)) {
+      await emitEvent(deps.events, deps.busName, 'photo.received', receivedDetail(photo, deps.bucket));
+      out.requeued++;
+      out.actions.push({ action: 'reemitted', photo_id: photoId, job_id: jobId, key: photo.key, status });
+      continue;
+    }
+    if (exists) continue;
     if (expired) {
       if ((await deps.transitions.abandoned({ jobId, photoId }, ABANDONED_REASON)) !== 'recorded') continue;
       out.abandoned++;
@@ -173,4 +187,23 @@ async function objectExists(deps: ReconcileDeps, key: string): Promise<boolean> 
     if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
     throw error;
   }
+}
+
+function settledSince(at: string | undefined, deps: ReconcileDeps, options: ReconcileOptions): boolean {
+  return !!at && Date.parse(at) <= deps.now() - options.minAgeSeconds * 1000;
+}
+
+/** The `photo.received` on-upload sent for this photo, rebuilt from what it recorded. */
+function receivedDetail(photo: Photo, bucket: string): PhotoReceivedDetail {
+  return {
+    job_id: photo.jobId,
+    photo_id: photo.photoId,
+    bucket,
+    key: photo.key,
+    size: photo.size ?? 0,
+    content_type: photo.sniffedType ?? photo.declaredType,
+    sequencer: photo.sequencer ?? '',
+    ...(photo.etag ? { etag: photo.etag } : {}),
+    orientation: photo.exif?.orientation ?? null,
+  };
 }
