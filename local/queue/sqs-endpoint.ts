@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { QueueDoesNotExistError, ReceiptHandleIsInvalidError } from './errors.ts';
+import { QueueDoesNotExistError, ReceiptHandleIsInvalidError, SqsFault } from './errors.ts';
 import type { QueueStore } from './queue-store.ts';
 import { LOCAL_ACCOUNT_ID } from './sqs-event.ts';
 
@@ -12,17 +12,6 @@ export interface SqsEndpointOptions {
 }
 
 type Input = Record<string, unknown>;
-
-/** A refusal in SQS's words: the error type and a message, HTTP 400. */
-class SqsFault extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SqsFault';
-  }
-}
 
 /**
  * Answers the subset of the SQS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.*`) the functions
