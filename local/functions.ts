@@ -1,5 +1,6 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent, SQSRecord } from 'aws-lambda';
 import type { Config } from '../lib/config/config.ts';
+import { queueNameOf } from '../lib/events/attempts.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import type { FaultSwitch } from './faults/faults.ts';
 import type { HttpHandler } from './http/server.ts';
@@ -44,6 +45,7 @@ export const localFunctions: Partial<
         maxReceiveCount: topology.queues.uploads.maxReceiveCount,
         ...backoffOf(topology.queues.uploads.retryBackoffSeconds),
         beforeRecord: () => context.faults.check('on-upload'),
+        onFailure: keepReason(context.queues),
       }),
     };
   },
@@ -54,6 +56,7 @@ export const localFunctions: Partial<
         maxReceiveCount: topology.queues.thumbnails.maxReceiveCount,
         ...backoffOf(topology.queues.thumbnails.retryBackoffSeconds),
         beforeRecord: () => context.faults.check('thumbnail'),
+        onFailure: keepReason(context.queues),
       }),
     };
   },
@@ -67,4 +70,10 @@ export const localFunctions: Partial<
 
 function backoffOf(seconds: number[] | undefined): { backoffSeconds?: number[] } {
   return seconds ? { backoffSeconds: seconds } : {};
+}
+
+/** Keeps a failed delivery's reason as the message's last error in the local store (ops read it). */
+function keepReason(queues: QueueStore) {
+  return (record: SQSRecord, reason: string) =>
+    queues.recordError(queueNameOf(record.eventSourceARN), record.receiptHandle, reason);
 }

@@ -112,6 +112,8 @@ describe('ops against the local runtime', () => {
       reason: expect.stringMatching(/TransientFaultError: injected transient fault in thumbnail/),
       failed_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+    // The local store keeps the same reason as the message's last error.
+    expect(stack.runtime.queues.peek('qdn-thumbnails-dlq')[0]?.lastError).toMatch(/^TransientFaultError: /);
     // Reading did not consume it.
     expect((await stack.call('GET', '/ops/dlq/thumbnails', { token: admin })).body.messages).toHaveLength(1);
 

@@ -22,6 +22,8 @@ export interface OnUploadOverrides {
   backoffSeconds?: readonly number[];
   /** Runs before each record: the local runtime's fault injection. */
   beforeRecord?: (record: SQSRecord) => void;
+  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
+  onFailure?: (record: SQSRecord, reason: string) => void;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -111,5 +113,6 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     ),
     onGiveUp,
     ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
+    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
   });
 }

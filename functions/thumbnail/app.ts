@@ -20,6 +20,8 @@ export interface ThumbnailOverrides {
   backoffSeconds?: readonly number[];
   /** Runs before each record: the local runtime's fault injection. */
   beforeRecord?: (record: SQSRecord) => void;
+  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
+  onFailure?: (record: SQSRecord, reason: string) => void;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -78,6 +80,7 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
     ),
     onGiveUp,
     ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
+    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
   });
 }
 

@@ -24,6 +24,8 @@ export interface FailurePolicy {
   failures?: FailureRecords;
   /** Called on the last attempt with the reason: the stage marks its photo `failed`. */
   onGiveUp?: (record: SQSRecord, reason: string) => Promise<void>;
+  /** Told every failure's reason (the local runtime keeps it as the message's last error). */
+  onFailure?: (record: SQSRecord, reason: string) => void;
   /** Runs before each record (the local runtime's fault injection hooks in here). */
   beforeRecord?: (record: SQSRecord) => void | Promise<void>;
   now?: () => number;
@@ -79,6 +81,11 @@ async function afterFailure(record: SQSRecord, reason: string, policy: FailurePo
       queue,
       error: describeFailure(error),
     });
+  try {
+    policy.onFailure?.(record, reason);
+  } catch (error) {
+    note('note the failure reason')(error);
+  }
   await Promise.all([
     policy.failures
       ?.put({
