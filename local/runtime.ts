@@ -9,6 +9,7 @@ import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
 import { startDynalite } from './dynamo/dynalite-server.ts';
 import { FaultSwitch } from './faults/faults.ts';
+import { withTransientFault } from './faults/with-transient-fault.ts';
 import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
 import { type HttpHandler, startApiServer } from './http/server.ts';
 import { loadDevIdentity } from './identity/dev-identity.ts';
@@ -269,15 +270,6 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolveClose());
     server.closeAllConnections();
   });
-}
-
-/** A stage's HTTP handler that throws its retryable fault while `stage:transient` is on. */
-function withTransientFault(name: FunctionName, handler: HttpHandler, faults: FaultSwitch): HttpHandler {
-  if (!FaultSwitch.isStage(name)) return handler;
-  return async (event, context) => {
-    faults.check(name);
-    return handler(event, context);
-  };
 }
 
 /** What an operator needs to find a lost event again: the queue it was for and the object key. */
