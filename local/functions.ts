@@ -1,8 +1,11 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent, SQSRecord } from 'aws-lambda';
 import type { Config } from '../lib/config/config.ts';
+import { queueNameOf } from '../lib/events/attempts.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
+import type { FaultSwitch } from './faults/faults.ts';
 import type { HttpHandler } from './http/server.ts';
 import type { SqsHandler } from './queue/poller.ts';
+import type { QueueStore } from './queue/queue-store.ts';
 
 /** The handlers a function exposes to the local runtime: HTTP routes, an SQS consumer, or both. */
 export interface LocalFunction {
@@ -15,27 +18,62 @@ export interface LocalFunction {
 /** A scheduled task as the runtime calls it: the EventBridge scheduled event it would get on AWS. */
 export type ScheduledTask = (event: ScheduledEvent) => Promise<unknown>;
 
+/** What the runtime offers a function beyond config: its queues (for ops) and the fault switches. */
+export interface LocalRuntimeContext {
+  queues: QueueStore;
+  faults: FaultSwitch;
+}
+
 /**
  * Maps a function's folder name to its handler factory, given the runtime's config. This is the
  * one place where `local/` imports `functions/`; the CDK app maps the same names to entry files.
  */
 export const localFunctions: Partial<
-  Record<FunctionName, (config: Config, topology: Topology) => Promise<LocalFunction>>
+  Record<
+    FunctionName,
+    (config: Config, topology: Topology, context: LocalRuntimeContext) => Promise<LocalFunction>
+  >
 > = {
   presign: async (config) => {
     const { createPresignHandler } = await import('../functions/presign/app.ts');
     return { http: createPresignHandler(config) };
   },
-  'on-upload': async (config, topology) => {
+  'on-upload': async (config, topology, context) => {
     const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
     return {
-      sqs: createOnUploadHandler(config, { maxReceiveCount: topology.queues.uploads.maxReceiveCount }),
+      sqs: createOnUploadHandler(config, {
+        maxReceiveCount: topology.queues.uploads.maxReceiveCount,
+        ...backoffOf(topology.queues.uploads.retryBackoffSeconds),
+        beforeRecord: () => context.faults.check('on-upload'),
+        onFailure: keepReason(context.queues),
+      }),
     };
   },
-  thumbnail: async (config, topology) => {
+  thumbnail: async (config, topology, context) => {
     const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
     return {
-      sqs: createThumbnailHandler(config, { maxReceiveCount: topology.queues.thumbnails.maxReceiveCount }),
+      sqs: createThumbnailHandler(config, {
+        maxReceiveCount: topology.queues.thumbnails.maxReceiveCount,
+        ...backoffOf(topology.queues.thumbnails.retryBackoffSeconds),
+        beforeRecord: () => context.faults.check('thumbnail'),
+        onFailure: keepReason(context.queues),
+      }),
     };
   },
+  ops: async (config, topology, context) => {
+    const { createOpsHandler } = await import('../functions/ops/app.ts');
+    const { LocalQueueAdmin } = await import('./queue/queue-admin.ts');
+    const ops = createOpsHandler(config, { queueAdmin: new LocalQueueAdmin(context.queues), topology });
+    return { http: ops.http, scheduled: { reconcile: ops.reconcile } };
+  },
 };
+
+function backoffOf(seconds: number[] | undefined): { backoffSeconds?: number[] } {
+  return seconds ? { backoffSeconds: seconds } : {};
+}
+
+/** Keeps a failed delivery's reason as the message's last error in the local store (ops read it). */
+function keepReason(queues: QueueStore) {
+  return (record: SQSRecord, reason: string) =>
+    queues.recordError(queueNameOf(record.eventSourceARN), record.receiptHandle, reason);
+}

@@ -8,6 +8,8 @@ import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
 import { startDynalite } from './dynamo/dynalite-server.ts';
+import { FaultSwitch } from './faults/faults.ts';
+import { withTransientFault } from './faults/with-transient-fault.ts';
 import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
 import { type HttpHandler, startApiServer } from './http/server.ts';
 import { loadDevIdentity } from './identity/dev-identity.ts';
@@ -33,6 +35,8 @@ export interface Runtime {
   pollers: Poller[];
   /** Runs the topology's scheduled tasks on their intervals; `scheduler.run(task)` runs one now. */
   scheduler: Scheduler;
+  /** Local fault injection (`QDN_FAULTS` at start, `POST /dev/faults`, or `faults.set` in tests). */
+  faults: FaultSwitch;
   stop(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         `QDN_${name.toUpperCase()}_ENDPOINT is for functions run against other endpoints; the embedded runtime serves its own. Unset it.`,
       );
   }
+  const faults = new FaultSwitch(config.local.faults ?? '');
   const dataDir = resolve(config.local.dataDir);
   await mkdir(dataDir, { recursive: true });
   const stops: Array<() => Promise<void> | void> = [];
@@ -100,7 +105,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         source: rule.source,
         detailTypes: rule.detailTypes,
         target: (body: string) => {
-          queues.send(topo.queues[rule.targetQueue].name, body);
+          if (faults.drops('bus')) {
+            log.error('bus event lost: fault bus:drop', lostEvent(rule.targetQueue, body));
+            return;
+          }
+          try {
+            queues.send(topo.queues[rule.targetQueue].name, body);
+          } catch (error) {
+            log.error('bus event lost: its target queue refused it', {
+              ...lostEvent(rule.targetQueue, body),
+              error: String(error),
+            });
+            throw error;
+          }
         },
       })),
     });
@@ -120,6 +137,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       handlers,
       webRoot: resolve(options.webRoot ?? join(import.meta.dirname, '..', 'web')),
       bus,
+      faults,
+      sqs: { store: queues, baseUrl: () => urls.api },
       identity,
       ready: () => ready,
       log,
@@ -160,19 +179,25 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
             id: `${n.queue}-notification`,
             prefix: n.prefix,
             send: (body: string) => {
+              if (faults.drops('s3-notify')) {
+                log.error('s3 notification lost: fault s3-notify:drop', lostEvent(n.queue, body));
+                return;
+              }
               queues.send(topo.queues[n.queue].name, body);
             },
           })),
         },
       ],
-      log: (entry: Record<string, unknown>) => log.debug('s3', entry),
+      // A lost notification is an error an operator must see (with its key), not debug noise.
+      log: (entry: Record<string, unknown>) =>
+        entry.level === 'error' ? log.error('s3', entry) : log.debug('s3', entry),
     });
     stops.push(() => s3.close());
     urls.s3 = s3.url;
 
     const functionConfig: Config = {
       ...config,
-      endpoints: { s3: s3.url, dynamodb: dynamo.url, events: api.url },
+      endpoints: { s3: s3.url, dynamodb: dynamo.url, events: api.url, sqs: api.url },
       credentials: LOCAL_CREDENTIALS,
       auth: { ...config.auth, issuer: identity.issuer, jwksUrl: `${api.url}/.well-known/jwks.json` },
     };
@@ -184,9 +209,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     for (const [name, load] of Object.entries(localFunctions) as Array<
       [FunctionName, NonNullable<(typeof localFunctions)[FunctionName]>]
     >) {
-      const fn = await load(functionConfig, topo);
+      const fn = await load(functionConfig, topo, { queues, faults });
       loaded.set(name, fn);
-      if (fn.http) handlers[name] = fn.http;
+      if (fn.http) handlers[name] = withTransientFault(name, fn.http, faults);
     }
 
     const pollers: Poller[] = [];
@@ -233,7 +258,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (options.schedules !== false) scheduler.start();
     stops.push(() => scheduler.stop());
     ready = true;
-    return { urls, dataDir, functionConfig, queues, bus, pollers, scheduler, stop };
+    return { urls, dataDir, functionConfig, queues, bus, pollers, scheduler, faults, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -245,4 +270,25 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolveClose());
     server.closeAllConnections();
   });
+}
+
+/** What an operator needs to find a lost event again: the queue it was for and the object key. */
+function lostEvent(queue: string, body: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(body) as {
+      Records?: Array<{ s3?: { bucket?: { name?: string }; object?: { key?: string } } }>;
+      'detail-type'?: string;
+      detail?: { key?: string; photo_id?: string };
+    };
+    const s3 = value.Records?.[0]?.s3;
+    if (s3) return { queue, bucket: s3.bucket?.name, key: s3.object?.key };
+    return {
+      queue,
+      detail_type: value['detail-type'],
+      key: value.detail?.key,
+      correlation_id: value.detail?.photo_id,
+    };
+  } catch {
+    return { queue, body: body.slice(0, 500) };
+  }
 }

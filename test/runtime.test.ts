@@ -75,7 +75,8 @@ describe('the local runtime', () => {
       receiveCount: 2,
       deadLetterSourceQueue: q.name,
     });
-    expect(dead?.lastError).toMatch(/reported in batchItemFailures/);
+    // The real cause, not just "it was in batchItemFailures".
+    expect(dead?.lastError).toMatch(/^MalformedMessageError: Expected an S3 event notification/);
 
     expect(queues.redrive(q.dlqName)).toBe(1);
     expect(queues.counts(q.dlqName).visible).toBe(0);

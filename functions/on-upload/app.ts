@@ -1,10 +1,13 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
+import { createSqsClient } from '../../lib/aws/sqs-client.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { isLastAttempt } from '../../lib/events/attempts.ts';
 import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
-import { s3NotificationBody } from '../../lib/events/s3-event.ts';
+import { decodeS3Key, normalizeSequencer, s3NotificationBody } from '../../lib/events/s3-event.ts';
+import { parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import { createLogger } from '../../lib/log/logger.ts';
+import { FailureRecords } from '../../lib/repo/failures.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
@@ -15,6 +18,12 @@ import { type OnUploadDeps, processS3Record } from './process-record.ts';
 export interface OnUploadOverrides {
   /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
   maxReceiveCount?: number;
+  /** The queue's retry backoff, when the runtime uses another topology (tests). */
+  backoffSeconds?: readonly number[];
+  /** Runs before each record: the local runtime's fault injection. */
+  beforeRecord?: (record: SQSRecord) => void;
+  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
+  onFailure?: (record: SQSRecord, reason: string) => void;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -63,5 +72,47 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     for (const s3Record of parsed.data.Records) await processS3Record(s3Record, deps, last);
   };
 
-  return sqsBatchHandler(recordHandler, logger);
+  // On the last delivery the photo is marked `failed` with the reason (processS3Record does it for
+  // the faults it sees; this covers a record that failed before it got there).
+  const onGiveUp = async (record: SQSRecord, reason: string) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      return; // Not JSON: it names no photo.
+    }
+    const parsed = s3NotificationBody.safeParse(body);
+    if (!parsed.success || !('Records' in parsed.data)) return;
+    for (const r of parsed.data.Records) {
+      const key = decodeS3Key(r.s3.object.key);
+      const parts = parsePhotoKey(key);
+      if (!parts) continue;
+      const target = {
+        jobId: parts.jobId,
+        photoId: parts.photoId,
+        key,
+        sequencer: normalizeSequencer(r.s3.object.sequencer),
+      };
+      await deps.transitions.verdict(
+        target,
+        'failed',
+        'processing_failed',
+        `The upload could not be checked: ${reason}`,
+      );
+    }
+  };
+
+  return sqsBatchHandler(recordHandler, logger, {
+    maxReceiveCount,
+    backoffSeconds: overrides.backoffSeconds ?? topology.queues.uploads.retryBackoffSeconds,
+    sqs: { client: createSqsClient(config), endpoint: config.endpoints.sqs },
+    failures: new FailureRecords(
+      clients.dynamo,
+      config.tableName,
+      topology.queues.uploads.dlqRetentionSeconds,
+    ),
+    onGiveUp,
+    ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
+    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
+  });
 }

@@ -1,11 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
+import { createSqsClient } from '../../lib/aws/sqs-client.ts';
 import type { Config } from '../../lib/config/config.ts';
-import { isLastAttempt } from '../../lib/events/attempts.ts';
 import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
 import { eventEnvelope, photoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { configureSharp } from '../../lib/image/thumbnails.ts';
 import { createLogger } from '../../lib/log/logger.ts';
+import { FailureRecords } from '../../lib/repo/failures.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
 import { topology } from '../../lib/topology/topology.ts';
@@ -15,6 +16,12 @@ import { processPhotoReceived, type ThumbnailDeps } from './process-record.ts';
 export interface ThumbnailOverrides {
   /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
   maxReceiveCount?: number;
+  /** The queue's retry backoff, when the runtime uses another topology (tests). */
+  backoffSeconds?: readonly number[];
+  /** Runs before each record: the local runtime's fault injection. */
+  beforeRecord?: (record: SQSRecord) => void;
+  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
+  onFailure?: (record: SQSRecord, reason: string) => void;
   clients?: AwsClients;
   now?: () => number;
 }
@@ -47,26 +54,34 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
         `Expected a photo.received event in message ${record.messageId}: ${parsed.error.issues[0]?.message}`,
       );
     }
+    await processPhotoReceived(parsed.data.detail, deps);
+  };
+  // On the last delivery before the DLQ the photo is marked `failed` with the reason.
+  const onGiveUp = async (record: SQSRecord, reason: string) => {
+    const parsed = envelope.safeParse(safeJson(record.body));
+    if (!parsed.success) return;
     const { detail } = parsed.data;
-    try {
-      await processPhotoReceived(detail, deps);
-    } catch (error) {
-      if (isLastAttempt(record, maxReceiveCount)) {
-        const reason = `Thumbnails could not be made: ${error instanceof Error ? error.message : String(error)}`;
-        await deps.transitions
-          .verdict(
-            { jobId: detail.job_id, photoId: detail.photo_id, key: detail.key, sequencer: detail.sequencer },
-            'failed',
-            'processing_failed',
-            reason,
-          )
-          .catch(() => undefined);
-      }
-      throw error;
-    }
+    await deps.transitions.verdict(
+      { jobId: detail.job_id, photoId: detail.photo_id, key: detail.key, sequencer: detail.sequencer },
+      'failed',
+      'processing_failed',
+      `Thumbnails could not be made: ${reason}`,
+    );
   };
 
-  return sqsBatchHandler(recordHandler, logger);
+  return sqsBatchHandler(recordHandler, logger, {
+    maxReceiveCount,
+    backoffSeconds: overrides.backoffSeconds ?? topology.queues.thumbnails.retryBackoffSeconds,
+    sqs: { client: createSqsClient(config), endpoint: config.endpoints.sqs },
+    failures: new FailureRecords(
+      clients.dynamo,
+      config.tableName,
+      topology.queues.thumbnails.dlqRetentionSeconds,
+    ),
+    onGiveUp,
+    ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
+    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
+  });
 }
 
 function safeJson(text: string): unknown {

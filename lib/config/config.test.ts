@@ -40,6 +40,18 @@ describe('loadConfig', () => {
     expect(config.auth.issuer).toContain('cognito');
   });
 
+  it('refuses local fault injection on AWS and keeps it locally', () => {
+    const aws = {
+      QDN_RUNTIME: 'aws',
+      QDN_JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/pool',
+      QDN_JWKS_URL: 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json',
+    };
+    expect(() => loadConfig({ ...aws, QDN_FAULTS: 'thumbnail:transient' })).toThrow(
+      /QDN_FAULTS: fault injection is local only; refused when QDN_RUNTIME=aws \(received "thumbnail:transient"\)/,
+    );
+    expect(loadConfig({ QDN_FAULTS: 'bus:drop' }).local.faults).toBe('bus:drop');
+  });
+
   it('clamps presigned URL lifetimes to one hour', () => {
     const config = loadConfig({ QDN_UPLOAD_URL_TTL_SECONDS: '86400', QDN_THUMB_URL_TTL_SECONDS: '7200' });
     expect(config.uploads.urlTtlSeconds).toBe(3600);

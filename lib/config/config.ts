@@ -23,6 +23,8 @@ export const envSchema = z
     PORT: port().default(3000),
     QDN_DATA_DIR: z.string().min(1).default('.qdn'),
     QDN_S3_PORT: port().default(0),
+    // Local fault injection ("thumbnail:transient,s3-notify:drop"); the runtime parses the list.
+    QDN_FAULTS: z.string().optional(),
 
     // Endpoints (aws: unset, the SDK resolves them; local: filled in by the runtime)
     QDN_S3_ENDPOINT: url().optional(),
@@ -60,6 +62,13 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.QDN_RUNTIME !== 'aws') return;
+    if (env.QDN_FAULTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['QDN_FAULTS'],
+        message: 'fault injection is local only; refused when QDN_RUNTIME=aws',
+      });
+    }
     for (const name of ['QDN_JWT_ISSUER', 'QDN_JWKS_URL'] as const) {
       if (!env[name]) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'required when QDN_RUNTIME=aws' });
@@ -75,7 +84,7 @@ export interface Config {
   runtime: Env['QDN_RUNTIME'];
   region: string;
   logLevel: Env['QDN_LOG_LEVEL'];
-  local: { host: string; port: number; dataDir: string; s3Port: number };
+  local: { host: string; port: number; dataDir: string; s3Port: number; faults?: string };
   endpoints: { s3?: string; dynamodb?: string; events?: string; sqs?: string };
   /** Static credentials for the local endpoints; on AWS the SDK's default chain is used. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -124,7 +133,13 @@ function toConfig(env: Env): Config {
     runtime: env.QDN_RUNTIME,
     region: env.AWS_REGION,
     logLevel: env.QDN_LOG_LEVEL,
-    local: { host: env.HOST, port: env.PORT, dataDir: env.QDN_DATA_DIR, s3Port: env.QDN_S3_PORT },
+    local: {
+      host: env.HOST,
+      port: env.PORT,
+      dataDir: env.QDN_DATA_DIR,
+      s3Port: env.QDN_S3_PORT,
+      ...(env.QDN_FAULTS ? { faults: env.QDN_FAULTS } : {}),
+    },
     endpoints: {
       s3: env.QDN_S3_ENDPOINT,
       dynamodb: env.QDN_DYNAMODB_ENDPOINT,

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { jobPk, photoSk } from './keys.ts';
 import type { Photo, PhotoGps, PhotoStatus } from './photo.ts';
+import { statusPk, statusSk } from './status-index.ts';
 
 /** What a conditional transition did. */
 export type TransitionOutcome =
@@ -46,6 +47,17 @@ export interface ReadyFacts {
 const FINAL: PhotoStatus[] = ['ready', 'rejected', 'missing'];
 
 /**
+ * The status index's keys move in the same write as the status, so ops counts never drift from
+ * the photos (dynalite has no TransactWriteItems, which a counter beside each write would need).
+ * The sort key is set once (the grant's expiry, from presign) and kept.
+ */
+const INDEX_SET = 'gsi2pk = :gsiPk, gsi2sk = if_not_exists(gsi2sk, :gsiSk)';
+
+function indexValues(status: PhotoStatus, at: string, jobId: string, photoId: string) {
+  return { ':gsiPk': statusPk(status), ':gsiSk': statusSk(at, jobId, photoId) };
+}
+
+/**
  * Every state change of a photo, each one conditional write: a duplicate or late message
  * cannot move a photo backwards, and an older S3 event (lower sequencer) never overwrites a
  * newer one. When a condition fails, one consistent read tells duplicate from stale from final.
@@ -62,7 +74,7 @@ export class PhotoTransitions {
       update: `SET #status = :received, #key = :key, jobId = :jobId, photoId = :photoId, #type = :photo,
         createdAt = if_not_exists(createdAt, :receivedAt), receivedAt = :receivedAt, sequencer = :seq,
         #size = :size, etag = :etag, sniffedType = :sniffed, takenAt = :takenAt, gps = :gps, exif = :exif,
-        distanceM = :distance, farFromSite = :far REMOVE reason, reasonCode`,
+        distanceM = :distance, farFromSite = :far, ${INDEX_SET} REMOVE reason, reasonCode`,
       // A newer version may replace a non-final state. The same version may retry a photo that
       // gave up before it was ever received (a redriven upload); a photo the thumbnail stage gave
       // up on stays failed (its own DLQ holds the retry), whatever late duplicates arrive.
@@ -89,6 +101,7 @@ export class PhotoTransitions {
         ':pending': 'pending',
         ':abandoned': 'abandoned',
         ':failed': 'failed',
+        ...indexValues('received', f.receivedAt, f.jobId, f.photoId),
       },
       names: { '#key': 'key', '#type': 'type', '#size': 'size' },
     });
@@ -101,10 +114,11 @@ export class PhotoTransitions {
     reasonCode: string,
     reason: string,
   ): Promise<TransitionOutcome> {
+    const now = new Date().toISOString();
     return this.#transition(target.jobId, target.photoId, target.sequencer, status, {
       update: `SET #status = :status, reason = :reason, reasonCode = :code, sequencer = :seq, #key = :key,
         jobId = :jobId, photoId = :photoId, #type = :photo, createdAt = if_not_exists(createdAt, :now),
-        decidedAt = :now`,
+        decidedAt = :now, ${INDEX_SET}`,
       condition: `attribute_not_exists(pk) OR (NOT #status IN (:ready, :rejected, :missing)
         AND (attribute_not_exists(sequencer) OR sequencer <= :seq))`,
       values: {
@@ -116,12 +130,34 @@ export class PhotoTransitions {
         ':jobId': target.jobId,
         ':photoId': target.photoId,
         ':photo': 'photo',
-        ':now': new Date().toISOString(),
+        ':now': now,
         ':ready': 'ready',
         ':rejected': 'rejected',
         ':missing': 'missing',
+        ...indexValues(status, now, target.jobId, target.photoId),
       },
       names: { '#key': 'key', '#type': 'type' },
+    });
+  }
+
+  /**
+   * pending → abandoned with a reason a crew member understands: the grant expired and nothing
+   * arrived. Only a photo still `pending` moves; an upload that arrived since wins.
+   */
+  async abandoned(target: { jobId: string; photoId: string }, reason: string): Promise<TransitionOutcome> {
+    const now = new Date().toISOString();
+    return this.#transition(target.jobId, target.photoId, '', 'abandoned', {
+      update: `SET #status = :abandoned, reason = :reason, reasonCode = :code, decidedAt = :now, ${INDEX_SET}`,
+      condition: '#status = :pending',
+      values: {
+        ':abandoned': 'abandoned',
+        ':reason': reason,
+        ':code': 'upload_expired',
+        ':now': now,
+        ':pending': 'pending',
+        ...indexValues('abandoned', now, target.jobId, target.photoId),
+      },
+      names: {},
     });
   }
 
@@ -129,7 +165,7 @@ export class PhotoTransitions {
   async ready(f: ReadyFacts): Promise<TransitionOutcome> {
     return this.#transition(f.jobId, f.photoId, f.sequencer, 'ready', {
       update: `SET #status = :ready, width = :w, height = :h, thumbnails = :thumbs, sha256 = :sha,
-        readyAt = :at REMOVE reason, reasonCode`,
+        readyAt = :at, ${INDEX_SET} REMOVE reason, reasonCode`,
       condition: '#status IN (:received, :failed) AND sequencer = :seq',
       values: {
         ':ready': 'ready',
@@ -141,6 +177,7 @@ export class PhotoTransitions {
         ':received': 'received',
         ':failed': 'failed',
         ':seq': f.sequencer,
+        ...indexValues('ready', f.readyAt, f.jobId, f.photoId),
       },
       names: {},
     });

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { jobPk, PHOTO_SK_PREFIX, photoSk } from './keys.ts';
 import type { Photo } from './photo.ts';
+import { statusPk, statusSk } from './status-index.ts';
 
 /** One page of a job's photos, oldest first, and the cursor of the next page. */
 export interface PhotoPage {
@@ -20,7 +21,15 @@ export class PhotoRepository {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: jobPk(photo.jobId), sk: photoSk(photo.photoId), type: 'photo', ...photo },
+        Item: {
+          pk: jobPk(photo.jobId),
+          sk: photoSk(photo.photoId),
+          type: 'photo',
+          ...photo,
+          // Listed by status for ops: expired grants are a key range of the `pending` partition.
+          gsi2pk: statusPk(photo.status),
+          gsi2sk: statusSk(photo.urlExpiresAt, photo.jobId, photo.photoId),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -53,6 +53,9 @@ export const topology: Topology = {
       // At least 6 × the consumer's timeout, as AWS recommends for event-source mappings.
       visibilityTimeoutSeconds: 6 * functions['on-upload'].timeoutSeconds,
       maxReceiveCount: 5,
+      // A throttled read or a lost connection is usually over in seconds; a poison message reaches
+      // the DLQ after 5 s + 30 s + 2 min + 2 min instead of 5 × the 180 s timeout.
+      retryBackoffSeconds: [5, 30, 120],
       retentionSeconds: 4 * 24 * 3600,
       dlqRetentionSeconds: 14 * 24 * 3600,
       consumer: { function: 'on-upload', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
@@ -63,6 +66,8 @@ export const topology: Topology = {
       dlqName: 'qdn-thumbnails-dlq',
       visibilityTimeoutSeconds: 6 * functions.thumbnail.timeoutSeconds,
       maxReceiveCount: 3,
+      // 5 s, then 30 s: a failing thumbnail reaches the DLQ in about 35 s, not 3 × 360 s.
+      retryBackoffSeconds: [5, 30, 120],
       retentionSeconds: 4 * 24 * 3600,
       dlqRetentionSeconds: 14 * 24 * 3600,
       // Small batches: one thumbnail batch must finish well inside the function timeout.

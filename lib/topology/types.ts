@@ -23,6 +23,11 @@ export interface QueueSpec {
   dlqName: string;
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
+  /**
+   * Seconds a failed record stays hidden before its next try, by attempt (the last value repeats):
+   * the consumer sets it with `ChangeMessageVisibility`, so a retry does not wait the whole timeout.
+   */
+  retryBackoffSeconds?: number[];
   retentionSeconds: number;
   dlqRetentionSeconds: number;
   consumer: {

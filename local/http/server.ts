@@ -7,9 +7,12 @@ import { type ErrorLogger, errorResponse, json } from '../../lib/http/response.t
 import type { FunctionName, RouteSpec } from '../../lib/topology/types.ts';
 import type { LocalEventBus } from '../bus/event-bus.ts';
 import { handleEventsRequest } from '../bus/events-endpoint.ts';
+import { FaultSpecError } from '../faults/errors.ts';
+import type { FaultSwitch } from '../faults/faults.ts';
 import type { DevIdentity } from '../identity/dev-identity.ts';
 import { type SeedUser, seedUsers } from '../identity/seed-data.ts';
 import { lambdaContext } from '../lambda-context.ts';
+import { handleSqsRequest, type SqsEndpointOptions } from '../queue/sqs-endpoint.ts';
 import { toApiGatewayEvent, writeResult } from './api-gateway.ts';
 import { matchRoute, pathHasRoute } from './router.ts';
 import { serveStatic } from './static-files.ts';
@@ -28,6 +31,10 @@ export interface ApiServerOptions {
   handlers: Partial<Record<FunctionName, HttpHandler>>;
   webRoot: string;
   bus: LocalEventBus;
+  /** Local fault injection, switched by `POST /dev/faults`. */
+  faults?: FaultSwitch;
+  /** The local queues behind the SQS JSON endpoint (the functions' retry backoff uses it). */
+  sqs?: SqsEndpointOptions;
   identity: DevIdentity;
   /** The `/dev/info` document (filled in once everything listens). */
   info: () => unknown;
@@ -58,6 +65,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<{ serve
 
 async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (await handleEventsRequest(o.bus, req, res)) return;
+  if (o.sqs && (await handleSqsRequest(o.sqs, req, res))) return;
   const url = new URL(req.url ?? '/', 'http://local');
   const method = req.method ?? 'GET';
   const path = url.pathname;
@@ -68,6 +76,14 @@ async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResp
   if (method === 'GET' && path === '/dev/info') return writeResult(res, json(200, o.info()));
   if (method === 'GET' && path === '/.well-known/jwks.json')
     return writeResult(res, json(200, o.identity.jwks));
+  if (o.faults && path === '/dev/faults' && (method === 'POST' || method === 'GET')) {
+    const faults = o.faults;
+    if (method === 'GET') return writeResult(res, json(200, { faults: faults.list() }));
+    return writeResult(
+      res,
+      await setFaults(faults, await readBody(req)).catch((e) => errorResponse(e, o.log)),
+    );
+  }
   if (method === 'POST' && path === '/dev/token') {
     return writeResult(
       res,
@@ -98,6 +114,26 @@ async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResp
   if ((method === 'GET' || method === 'HEAD') && (await serveStatic(o.webRoot, path, res, method === 'HEAD')))
     return;
   writeResult(res, errorResponse(new HttpError('not_found', `Nothing at ${path}.`), o.log));
+}
+
+const faultsRequest = z.object({ faults: z.string().max(1000) });
+
+async function setFaults(faults: FaultSwitch, body: Buffer) {
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError('invalid_request', 'Expected a JSON body {"faults": "stage:mode,..."}.');
+  }
+  const parsed = faultsRequest.safeParse(input);
+  if (!parsed.success)
+    throw new HttpError('invalid_request', 'Expected {"faults": "stage:mode,..."} ("" clears).');
+  try {
+    return json(200, { faults: faults.set(parsed.data.faults) });
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new HttpError('invalid_request', error.message);
+    throw error;
+  }
 }
 
 async function devToken(identity: DevIdentity, body: Buffer) {

@@ -13,3 +13,14 @@ export class ReceiptHandleIsInvalidError extends Error {
     this.name = 'ReceiptHandleIsInvalidError';
   }
 }
+
+/** A request the local SQS endpoint refuses in SQS's words: the error type and a message (HTTP 400). */
+export class SqsFault extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SqsFault';
+  }
+}

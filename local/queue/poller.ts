@@ -133,7 +133,10 @@ export class Poller {
     let deleted = 0;
     for (const m of messages) {
       if (failedIds.has(m.messageId)) {
-        store.recordError(queue, m.receiptHandle, error ?? 'reported in batchItemFailures');
+        // A consumer may have said why itself (the functions do, through the runtime): keep that.
+        if (error) store.recordError(queue, m.receiptHandle, error);
+        else
+          store.recordError(queue, m.receiptHandle, 'reported in batchItemFailures', { keepExisting: true });
         continue;
       }
       try {

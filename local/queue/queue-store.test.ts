@@ -19,6 +19,26 @@ function setup(path = ':memory:') {
 }
 
 describe('QueueStore', () => {
+  it("keeps the consumer's reason for a failed delivery, and only the latest delivery's", () => {
+    // Prepare
+    const { store, clock } = setup();
+    store.send('work', 'hello');
+    const [first] = store.receive('work', 1);
+    // Act: the consumer says why, then the poller's generic note must not replace it.
+    store.recordError('work', first?.receiptHandle ?? '', 'TypeError: real cause');
+    store.recordError('work', first?.receiptHandle ?? '', 'reported in batchItemFailures', {
+      keepExisting: true,
+    });
+    // Assess
+    expect(store.peek('work')[0]?.lastError).toBe('TypeError: real cause');
+    clock.now += 31_000;
+    const [second] = store.receive('work', 1);
+    store.recordError('work', second?.receiptHandle ?? '', 'reported in batchItemFailures', {
+      keepExisting: true,
+    });
+    expect(store.peek('work')[0]?.lastError).toBe('reported in batchItemFailures');
+  });
+
   it('hides a received message for the visibility timeout, then delivers it again with a higher count', () => {
     // Prepare
     const { store, clock } = setup();

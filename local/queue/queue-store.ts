@@ -142,11 +142,20 @@ export class QueueStore {
     if (result.changes === 0) throw new ReceiptHandleIsInvalidError(receiptHandle);
   }
 
-  /** Notes why the last delivery of a message failed (shown to ops with DLQ messages). */
-  recordError(queue: string, receiptHandle: string, error: string): void {
-    this.#db
-      .prepare('UPDATE messages SET last_error = ? WHERE queue = ? AND receipt_handle = ?')
-      .run(error.slice(0, 2000), queue, receiptHandle);
+  /**
+   * Notes why the last delivery of a message failed (shown to ops with DLQ messages). With
+   * `keepExisting`, a reason the consumer already gave for this delivery is not overwritten.
+   */
+  recordError(
+    queue: string,
+    receiptHandle: string,
+    error: string,
+    options: { keepExisting?: boolean } = {},
+  ): void {
+    const sql = options.keepExisting
+      ? 'UPDATE messages SET last_error = COALESCE(last_error, ?) WHERE queue = ? AND receipt_handle = ?'
+      : 'UPDATE messages SET last_error = ? WHERE queue = ? AND receipt_handle = ?';
+    this.#db.prepare(sql).run(error.slice(0, 2000), queue, receiptHandle);
   }
 
   /** Approximate counts and the age of the oldest message. */
@@ -245,7 +254,7 @@ export class QueueStore {
     this.#db
       .prepare(
         `UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt_handle = ?,
-           first_received_at = ? WHERE id = ?`,
+           first_received_at = ?, last_error = NULL WHERE id = ?`,
       )
       .run(now + timeoutSeconds * 1000, handle, firstReceived, row.id);
     return {
