@@ -93,7 +93,9 @@ describe('createCallerAuthenticator', () => {
       .sign(staffKey);
     expect((await refusal(forged)).status).toBe(401);
     // The customer key claiming the staff issuer is checked against the staff keys: refused.
-    expect((await refusal(await customerSigned({ qdn_role: 'admin' }, now + 600, 'https://staff.test'))).status).toBe(401);
+    expect(
+      (await refusal(await customerSigned({ qdn_role: 'admin' }, now + 600, 'https://staff.test'))).status,
+    ).toBe(401);
   });
 
   it('refuses customer tokens when no customer key set is configured', async () => {

@@ -26,7 +26,9 @@ export function createCallerAuthenticator(config: Config, keys: CallerKeys = {})
   );
   const customerIssuer = config.customerAuth.issuer;
   if (customerIssuer === config.auth.issuer)
-    throw new Error(`Expected the customer token issuer to differ from the staff issuer but both are "${customerIssuer}"`);
+    throw new Error(
+      `Expected the customer token issuer to differ from the staff issuer but both are "${customerIssuer}"`,
+    );
   const customer: VerifyToken | null =
     keys.customer || config.customerAuth.jwksUrl
       ? createTokenVerifier(

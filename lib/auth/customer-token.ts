@@ -44,5 +44,9 @@ export async function createCustomerTokenSigner(
 /** A fresh private key for customer tokens (the local runtime keeps one in its data folder). */
 export async function generateCustomerKey(): Promise<JWK> {
   const { privateKey } = await generateKeyPair(CUSTOMER_TOKEN_ALGORITHM, { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: `customer-${Date.now().toString(36)}`, alg: CUSTOMER_TOKEN_ALGORITHM };
+  return {
+    ...(await exportJWK(privateKey)),
+    kid: `customer-${Date.now().toString(36)}`,
+    alg: CUSTOMER_TOKEN_ALGORITHM,
+  };
 }

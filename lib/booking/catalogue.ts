@@ -35,11 +35,41 @@ export interface PriceTable {
 export const priceTable: PriceTable = {
   currency: 'usd',
   sizes: {
-    '10yd': { label: '10 yd dumpster', baseCents: 29_500, includedDays: 7, extraDayCents: 1_500, weightAllowanceTons: 1.5 },
-    '15yd': { label: '15 yd dumpster', baseCents: 34_500, includedDays: 7, extraDayCents: 1_500, weightAllowanceTons: 2 },
-    '20yd': { label: '20 yd dumpster', baseCents: 39_500, includedDays: 7, extraDayCents: 2_000, weightAllowanceTons: 3 },
-    '30yd': { label: '30 yd dumpster', baseCents: 47_500, includedDays: 10, extraDayCents: 2_000, weightAllowanceTons: 4 },
-    '40yd': { label: '40 yd dumpster', baseCents: 54_500, includedDays: 10, extraDayCents: 2_500, weightAllowanceTons: 5 },
+    '10yd': {
+      label: '10 yd dumpster',
+      baseCents: 29_500,
+      includedDays: 7,
+      extraDayCents: 1_500,
+      weightAllowanceTons: 1.5,
+    },
+    '15yd': {
+      label: '15 yd dumpster',
+      baseCents: 34_500,
+      includedDays: 7,
+      extraDayCents: 1_500,
+      weightAllowanceTons: 2,
+    },
+    '20yd': {
+      label: '20 yd dumpster',
+      baseCents: 39_500,
+      includedDays: 7,
+      extraDayCents: 2_000,
+      weightAllowanceTons: 3,
+    },
+    '30yd': {
+      label: '30 yd dumpster',
+      baseCents: 47_500,
+      includedDays: 10,
+      extraDayCents: 2_000,
+      weightAllowanceTons: 4,
+    },
+    '40yd': {
+      label: '40 yd dumpster',
+      baseCents: 54_500,
+      includedDays: 10,
+      extraDayCents: 2_500,
+      weightAllowanceTons: 5,
+    },
   },
   debris: {
     household: { label: 'Household debris', surchargeCents: 0 },

@@ -11,7 +11,10 @@ export interface PaidSessionFacts {
 }
 
 /** Whether a completed session pays this quote: `ok`, `unpaid` (async methods, wait), or why not. */
-export type SessionVerdict = { ok: true } | { ok: false; unpaid: true } | { ok: false; unpaid: false; reason: string };
+export type SessionVerdict =
+  | { ok: true }
+  | { ok: false; unpaid: true }
+  | { ok: false; unpaid: false; reason: string };
 
 /**
  * A completed session confirms only when it is paid and pays exactly this quote: the quote id in
@@ -21,11 +24,23 @@ export type SessionVerdict = { ok: true } | { ok: false; unpaid: true } | { ok: 
 export function judgePaidSession(session: PaidSessionFacts, quote: Quote): SessionVerdict {
   if (session.paymentStatus !== 'paid') return { ok: false, unpaid: true };
   if (session.clientReferenceId !== quote.quoteId)
-    return { ok: false, unpaid: false, reason: `client_reference_id ${session.clientReferenceId} is not the quote` };
+    return {
+      ok: false,
+      unpaid: false,
+      reason: `client_reference_id ${session.clientReferenceId} is not the quote`,
+    };
   if (session.metadataQuoteId !== null && session.metadataQuoteId !== quote.quoteId)
-    return { ok: false, unpaid: false, reason: `metadata.quote_id ${session.metadataQuoteId} is not the quote` };
+    return {
+      ok: false,
+      unpaid: false,
+      reason: `metadata.quote_id ${session.metadataQuoteId} is not the quote`,
+    };
   if (session.currency !== quote.price.currency)
-    return { ok: false, unpaid: false, reason: `currency ${session.currency} instead of ${quote.price.currency}` };
+    return {
+      ok: false,
+      unpaid: false,
+      reason: `currency ${session.currency} instead of ${quote.price.currency}`,
+    };
   if (session.amountTotal !== quote.price.total_cents)
     return {
       ok: false,

@@ -53,13 +53,13 @@ describe('priceQuote', () => {
   });
 
   it('refuses concrete in a large dumpster and days outside 1–30, saying what it expected', () => {
-    expect(() => priceQuote({ dumpsterSize: '40yd', rentalDays: 3, debrisType: 'concrete' }, priceTable)).toThrow(
-      /needs a 10yd or 15yd dumpster but received 40yd/,
-    );
+    expect(() =>
+      priceQuote({ dumpsterSize: '40yd', rentalDays: 3, debrisType: 'concrete' }, priceTable),
+    ).toThrow(/needs a 10yd or 15yd dumpster but received 40yd/);
     for (const days of [0, 31, 2.5]) {
-      expect(() => priceQuote({ dumpsterSize: '10yd', rentalDays: days, debrisType: 'yard' }, priceTable)).toThrow(
-        UnpriceableError,
-      );
+      expect(() =>
+        priceQuote({ dumpsterSize: '10yd', rentalDays: days, debrisType: 'yard' }, priceTable),
+      ).toThrow(UnpriceableError);
     }
   });
 });

@@ -34,7 +34,11 @@ const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 export function priceQuote(request: PriceRequest, table: PriceTable): Price {
   const size = table.sizes[request.dumpsterSize];
   const debris = table.debris[request.debrisType];
-  if (!Number.isInteger(request.rentalDays) || request.rentalDays < 1 || request.rentalDays > table.maxRentalDays)
+  if (
+    !Number.isInteger(request.rentalDays) ||
+    request.rentalDays < 1 ||
+    request.rentalDays > table.maxRentalDays
+  )
     throw new UnpriceableError(
       `Expected 1 to ${table.maxRentalDays} rental days but received ${request.rentalDays}.`,
     );
@@ -43,7 +47,11 @@ export function priceQuote(request: PriceRequest, table: PriceTable): Price {
       `${debris.label} needs a ${debris.sizes.join(' or ')} dumpster but received ${request.dumpsterSize}.`,
     );
   const lines: PriceLine[] = [
-    { code: 'base', label: `${size.label}, ${size.includedDays} days included`, amount_cents: size.baseCents },
+    {
+      code: 'base',
+      label: `${size.label}, ${size.includedDays} days included`,
+      amount_cents: size.baseCents,
+    },
   ];
   const extraDays = Math.max(0, request.rentalDays - size.includedDays);
   if (extraDays > 0)
@@ -56,5 +64,11 @@ export function priceQuote(request: PriceRequest, table: PriceTable): Price {
     lines.push({ code: 'debris_surcharge', label: debris.label, amount_cents: debris.surchargeCents });
   const subtotal = lines.reduce((sum, line) => sum + line.amount_cents, 0);
   const tax = Math.floor((subtotal * table.taxBasisPoints + 5_000) / 10_000);
-  return { currency: table.currency, lines, subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax };
+  return {
+    currency: table.currency,
+    lines,
+    subtotal_cents: subtotal,
+    tax_cents: tax,
+    total_cents: subtotal + tax,
+  };
 }

@@ -43,9 +43,13 @@ describe('decideConfirm', () => {
 
   it('confirms Zelle only when the customer chose it', () => {
     expect(decideConfirm(quote({ status: 'awaiting_zelle' }), 'zelle').action).toBe('confirm');
-    expect(decideConfirm(quote({ status: 'expired', paymentMethod: 'zelle' }), 'zelle').action).toBe('confirm');
+    expect(decideConfirm(quote({ status: 'expired', paymentMethod: 'zelle' }), 'zelle').action).toBe(
+      'confirm',
+    );
     expect(decideConfirm(quote({ status: 'open' }), 'zelle').action).toBe('conflict');
-    expect(decideConfirm(quote({ status: 'expired', paymentMethod: 'stripe' }), 'zelle').action).toBe('conflict');
+    expect(decideConfirm(quote({ status: 'expired', paymentMethod: 'stripe' }), 'zelle').action).toBe(
+      'conflict',
+    );
   });
 
   it('answers a replay with the same job and a confirmation by the other method as a conflict', () => {

@@ -21,7 +21,8 @@ export function isLapsed(quote: Pick<Quote, 'status' | 'expiresAt'>, nowMs: numb
  * Checkout Session expires, which releases the quote back to `open`).
  */
 export function decideCheckout(quote: Quote, method: PaymentMethod, nowMs: number): CheckoutDecision {
-  if (quote.status === 'confirmed') throw new QuoteStateError(quote.status, 'This quote is already paid and confirmed.');
+  if (quote.status === 'confirmed')
+    throw new QuoteStateError(quote.status, 'This quote is already paid and confirmed.');
   if (quote.status === 'expired' || isLapsed(quote, nowMs))
     throw new QuoteStateError('expired', 'This quote has expired; ask for a new one.');
   if (quote.status === 'open') return { action: 'open', from: 'open' };

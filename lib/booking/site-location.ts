@@ -12,12 +12,19 @@ export function siteFromPhotos(photos: Photo[]): SiteLocation | null {
     .filter((p) => p.status !== 'rejected' && p.status !== 'missing')
     .sort((a, b) => (a.photoId < b.photoId ? -1 : 1));
   for (const p of usable) {
-    if (p.gps?.source === 'exif') return { lat: p.gps.lat, lon: p.gps.lon, source: 'exif', photo_id: p.photoId };
+    if (p.gps?.source === 'exif')
+      return { lat: p.gps.lat, lon: p.gps.lon, source: 'exif', photo_id: p.photoId };
   }
   for (const p of usable) {
     const fix = p.gps?.source === 'device' ? { ...p.gps, accuracyM: p.gps.accuracyM ?? null } : p.deviceGps;
     if (fix)
-      return { lat: fix.lat, lon: fix.lon, source: 'device', photo_id: p.photoId, accuracy_m: fix.accuracyM ?? null };
+      return {
+        lat: fix.lat,
+        lon: fix.lon,
+        source: 'device',
+        photo_id: p.photoId,
+        accuracy_m: fix.accuracyM ?? null,
+      };
   }
   return null;
 }

@@ -74,7 +74,10 @@ export const envSchema = z
       .string()
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_…)')
       .optional(),
-    QDN_STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'expected whsec_…').optional(),
+    QDN_STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9]+$/, 'expected whsec_…')
+      .optional(),
     QDN_STRIPE_SECRET_ARN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
