@@ -32,6 +32,11 @@ export const localFunctions: Partial<
       sqs: createOnUploadHandler(config, { maxReceiveCount: topology.queues.uploads.maxReceiveCount }),
     };
   },
+  booking: async (config) => {
+    const { createBookingApp } = await import('../functions/booking/app.ts');
+    const app = createBookingApp(config);
+    return { http: app.http, scheduled: { 'expire-quotes': app.expireQuotes } };
+  },
   thumbnail: async (config, topology) => {
     const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
     return {

@@ -10,7 +10,7 @@ const quote = (overrides: Partial<Quote> = {}): Quote =>
     customerId: 'cust-1',
     status: 'open',
     createdAt: '2026-12-02T11:00:00Z',
-    expiresAt: '2026-12-03T11:00:00Z',
+    lapsesAt: '2026-12-03T11:00:00Z',
     paymentMethod: null,
     ...overrides,
   }) as Quote;
@@ -28,7 +28,7 @@ describe('decideCheckout', () => {
     ['expired', 'zelle', {}],
     ['checkout_open', 'zelle', {}],
     ['awaiting_zelle', 'stripe', {}],
-    ['open', 'stripe', { expiresAt: '2026-12-02T11:59:59Z' }],
+    ['open', 'stripe', { lapsesAt: '2026-12-02T11:59:59Z' }],
   ] as const)('refuses %s → %s', (status, method, extra) => {
     expect(() => decideCheckout(quote({ status, ...extra }), method, NOW)).toThrow(QuoteStateError);
   });
@@ -68,8 +68,8 @@ describe('helpers', () => {
   });
 
   it('lapses live quotes past their time only', () => {
-    expect(isLapsed(quote({ expiresAt: '2026-12-02T12:00:00Z' }), NOW)).toBe(true);
-    expect(isLapsed(quote({ status: 'confirmed', expiresAt: '2026-12-01T00:00:00Z' }), NOW)).toBe(false);
+    expect(isLapsed(quote({ lapsesAt: '2026-12-02T12:00:00Z' }), NOW)).toBe(true);
+    expect(isLapsed(quote({ status: 'confirmed', lapsesAt: '2026-12-01T00:00:00Z' }), NOW)).toBe(false);
   });
 
   it('derives one job id per quote, valid as a job id', () => {

@@ -11,8 +11,8 @@ export type CheckoutDecision =
 const LIVE: QuoteStatus[] = ['open', 'checkout_open', 'awaiting_zelle'];
 
 /** True when an unconfirmed quote's time is up. */
-export function isLapsed(quote: Pick<Quote, 'status' | 'expiresAt'>, nowMs: number): boolean {
-  return LIVE.includes(quote.status) && Date.parse(quote.expiresAt) <= nowMs;
+export function isLapsed(quote: Pick<Quote, 'status' | 'lapsesAt'>, nowMs: number): boolean {
+  return LIVE.includes(quote.status) && Date.parse(quote.lapsesAt) <= nowMs;
 }
 
 /**

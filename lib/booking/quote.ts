@@ -25,8 +25,11 @@ export interface Quote {
   customerId: string;
   status: QuoteStatus;
   createdAt: string;
-  /** When an open quote or a Zelle hold lapses (ISO). */
-  expiresAt: string;
+  /**
+   * When an open quote or a Zelle hold lapses (ISO). Not `expiresAt`: that name is the table's TTL
+   * attribute, and a quote must not vanish when it lapses.
+   */
+  lapsesAt: string;
   request: {
     dumpsterSize: DumpsterSize;
     rentalDays: number;
