@@ -43,6 +43,8 @@ describe('Stripe Checkout through the stand-in (real SDK)', () => {
     const before = await sdk.checkout.sessions.retrieve(session.session_id);
     const pay = await fetch(`${session.checkout_url}/pay`, { method: 'POST', redirect: 'manual' });
     // Assess
+    const info = await stack.call('GET', '/dev/info');
+    expect(info.body.stripe).toEqual({ mode: 'stand-in', webhook_secret: expect.stringMatching(/^whsec_/) });
     expect(again.body).toEqual(session);
     expect(html).toContain('Test payment, no card is charged');
     expect(before).toMatchObject({

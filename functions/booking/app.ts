@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, ScheduledEvent } from 'aws-lambda';
+import { createLocalJWKSet } from 'jose';
 import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import { createCallerAuthenticator } from '../../lib/auth/caller-authenticator.ts';
 import { createCustomerTokenSigner } from '../../lib/auth/customer-token.ts';
@@ -94,7 +95,10 @@ async function build(
         ...(config.stripe.apiUrl ? { apiUrl: config.stripe.apiUrl } : {}),
       }),
     signer,
-    authenticate: overrides.authenticate ?? createCallerAuthenticator(config),
+    // Booking holds the customer key itself: it verifies its own tokens without fetching its JWKS.
+    authenticate:
+      overrides.authenticate ??
+      createCallerAuthenticator(config, { customer: createLocalJWKSet(signer.jwks) }),
     logger,
     now,
     publicUrl: (config.booking.publicUrl ?? 'https://app.quickdumpnow.com').replace(/\/$/, ''),
