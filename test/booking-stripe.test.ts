@@ -64,13 +64,8 @@ describe('Stripe Checkout through the stand-in (real SDK)', () => {
     expect(list.status).toBe(200);
   });
 
-  it('refuses another method once Stripe was chosen, and any checkout after payment (409)', async () => {
+  it('refuses any checkout after payment, and Zelle confirmation after a card payment (409)', async () => {
     const { quote, token, session } = await openCheckout();
-    const zelle = await stack.call('POST', `/quotes/${quote.quote_id}/checkout`, {
-      token,
-      body: { payment_method: 'zelle' },
-    });
-    expect(zelle.status).toBe(409);
     expect(
       (await stack.call('POST', '/dev/stripe/pay', { body: { session_id: session.session_id } })).body,
     ).toMatchObject({
@@ -88,6 +83,33 @@ describe('Stripe Checkout through the stand-in (real SDK)', () => {
     });
     expect(zelleConfirm.status).toBe(409);
     expect(zelleConfirm.body.error.code).toBe('conflict');
+  });
+});
+
+describe('switching methods', () => {
+  it('switches card → Zelle by expiring the session at Stripe; the session can no longer be paid', async () => {
+    // Prepare
+    const { quote, token, session } = await openCheckout();
+    // Act
+    const zelle = await stack.call('POST', `/quotes/${quote.quote_id}/checkout`, {
+      token,
+      body: { payment_method: 'zelle' },
+    });
+    const pay = await stack.call('POST', '/dev/stripe/pay', { body: { session_id: session.session_id } });
+    const back = await stack.call('POST', `/quotes/${quote.quote_id}/checkout`, {
+      token,
+      body: { payment_method: 'stripe' },
+    });
+    // Assess
+    expect(zelle.body).toMatchObject({
+      amount_cents: quote.price.total_cents,
+      memo: expect.stringMatching(/^QDN-/),
+    });
+    expect(pay.status).toBe(409);
+    expect(back.status).toBe(409); // a Zelle transfer cannot be recalled: no way back to card
+    // The stand-in's checkout.session.expired webhook arrives after the switch and changes nothing.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await status(quote.quote_id, token)).status).toBe('awaiting_zelle');
   });
 });
 

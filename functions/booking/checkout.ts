@@ -11,6 +11,7 @@ import type { BookingDeps } from './deps.ts';
 import { loadOwnQuote } from './quote-access.ts';
 import { trackingUrl } from './quote-view.ts';
 import { checkoutRequest } from './schemas.ts';
+import { CheckoutRaceError } from './stripe-gateway.ts';
 
 // Stripe accepts a Checkout Session lifetime of 30 minutes to 24 hours.
 const MIN_SESSION_S = 31 * 60;
@@ -53,18 +54,27 @@ function decide(quote: Quote, method: 'stripe' | 'zelle', nowMs: number) {
 async function stripeCheckout(quote: Quote, decision: ReturnType<typeof decide>, deps: BookingDeps) {
   if (decision.action === 'reuse' && quote.stripe)
     return { checkout_url: quote.stripe.checkoutUrl, session_id: quote.stripe.sessionId };
-  const nowS = Math.floor(deps.now() / 1000);
+  // Whole minutes, so racing calls usually send Stripe identical parameters for the same key.
+  const nowS = Math.floor(deps.now() / 60_000) * 60;
   const lapsesS = Math.floor(Date.parse(quote.lapsesAt) / 1000);
   const expiresAt = Math.min(Math.max(lapsesS, nowS + MIN_SESSION_S), nowS + MAX_SESSION_S);
   const attempt = (quote.checkoutAttempts ?? 0) + 1;
   const track = trackingUrl(deps.publicUrl, quote.quoteId);
   // Same quote and attempt → same idempotency key → Stripe answers the same session to a racing call.
-  const session = await deps.stripe.createSession(
-    quote,
-    attempt,
-    { success: `${track}?checkout=success`, cancel: `${track}?checkout=cancel` },
-    expiresAt,
-  );
+  let session: Awaited<ReturnType<BookingDeps['stripe']['createSession']>>;
+  try {
+    session = await deps.stripe.createSession(
+      quote,
+      attempt,
+      { success: `${track}?checkout=success`, cancel: `${track}?checkout=cancel` },
+      expiresAt,
+    );
+  } catch (error) {
+    // A racing call used this attempt's key a moment earlier (its expires_at differs by a second):
+    // its session is the quote's; re-read and answer it.
+    if (error instanceof CheckoutRaceError) return null;
+    throw error;
+  }
   const stored = {
     sessionId: session.id,
     checkoutUrl: session.url,
@@ -83,10 +93,17 @@ async function zelleCheckout(quote: Quote, decision: ReturnType<typeof decide>, 
       amount_cents: quote.price.total_cents,
       memo: quote.zelle.memo,
     };
+  const from = decision.action === 'switch' ? 'checkout_open' : 'open';
+  if (decision.action === 'switch' && quote.stripe) {
+    // Close the card path first: a paid session wins (its webhook confirms), an open one is expired.
+    const state = await deps.stripe.expireSession(quote.stripe.sessionId);
+    if (state === 'complete')
+      throw new HttpError('conflict', 'This quote was just paid by card; it cannot switch to Zelle.');
+  }
   const holdLapsesAt = new Date(deps.now() + deps.config.booking.zelleHoldSeconds * 1000).toISOString();
   for (let i = 0; i < 3; i++) {
     const zelle = { memo: newZelleMemo(), recipient: deps.config.booking.zelleRecipient };
-    const outcome = await deps.quotes.holdForZelle(quote, 'open', zelle, holdLapsesAt);
+    const outcome = await deps.quotes.holdForZelle(quote, from, zelle, holdLapsesAt);
     if (outcome === 'lost') return null;
     if (outcome === 'held') {
       deps.logger.info('zelle hold opened', { quote_id: quote.quoteId, memo: zelle.memo });

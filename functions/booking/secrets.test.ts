@@ -26,7 +26,7 @@ describe('loadBookingSecrets on AWS', () => {
     });
     // Act
     const secrets = await loadBookingSecrets(
-      loadConfig({ ...aws, QDN_STRIPE_SECRET_KEY: 'sk_test_ignoredOnAws' }),
+      loadConfig(aws),
       new SecretsManagerClient({ region: 'us-east-1' }),
     );
     // Assess
@@ -36,6 +36,12 @@ describe('loadBookingSecrets on AWS', () => {
       customerPrivateJwk: jwk,
     });
     sm.restore();
+  });
+
+  it('refuses Stripe keys in the environment on AWS', () => {
+    expect(() => loadConfig({ ...aws, QDN_STRIPE_SECRET_KEY: 'sk_test_abc12345' })).toThrow(
+      /QDN_STRIPE_SECRET_KEY: not allowed when QDN_RUNTIME=aws; use QDN_STRIPE_SECRET_ARN/,
+    );
   });
 
   it('says which secret names are missing, and refuses a malformed Stripe secret', async () => {

@@ -5,6 +5,14 @@ import { HttpError } from '../../lib/http/errors.ts';
 /** Stripe's own default, and never 0 (0 accepts any age): a signed event older than this is refused. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
+/** Stripe refused an idempotency key reused with other parameters: another call got there first. */
+export class CheckoutRaceError extends Error {
+  constructor(quoteId: string, options: { cause?: unknown }) {
+    super(`Expected to open the Checkout Session of quote ${quoteId} but a concurrent call did`, options);
+    this.name = 'CheckoutRaceError';
+  }
+}
+
 /** The few Stripe calls booking makes, through the real SDK. */
 export interface StripeGateway {
   /** Opens a Checkout Session for the quote's total; one per quote and attempt (idempotency key). */
@@ -43,33 +51,39 @@ export function createStripeGateway(settings: {
   return {
     async createSession(quote, attempt, urls, expiresAt) {
       const r = quote.request;
-      const session = await stripe.checkout.sessions.create(
-        {
-          mode: 'payment',
-          client_reference_id: quote.quoteId,
-          metadata: { quote_id: quote.quoteId },
-          payment_intent_data: { metadata: { quote_id: quote.quoteId } },
-          customer_email: r.contact.email,
-          line_items: [
-            {
-              quantity: 1,
-              price_data: {
-                currency: quote.price.currency,
-                // The quote's total, tax included: the amount never comes from the client.
-                unit_amount: quote.price.total_cents,
-                product_data: {
-                  name: `Dumpster rental: ${r.dumpsterSize}, ${r.rentalDays} days from ${r.delivery.date}`,
-                  description: quote.price.lines.map((l) => l.label).join(' · '),
+      const session = await stripe.checkout.sessions
+        .create(
+          {
+            mode: 'payment',
+            client_reference_id: quote.quoteId,
+            metadata: { quote_id: quote.quoteId },
+            payment_intent_data: { metadata: { quote_id: quote.quoteId } },
+            customer_email: r.contact.email,
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: quote.price.currency,
+                  // The quote's total, tax included: the amount never comes from the client.
+                  unit_amount: quote.price.total_cents,
+                  product_data: {
+                    name: `Dumpster rental: ${r.dumpsterSize}, ${r.rentalDays} days from ${r.delivery.date}`,
+                    description: quote.price.lines.map((l) => l.label).join(' · '),
+                  },
                 },
               },
-            },
-          ],
-          success_url: urls.success,
-          cancel_url: urls.cancel,
-          expires_at: expiresAt,
-        },
-        { idempotencyKey: `quote-${quote.quoteId}-checkout-${attempt}` },
-      );
+            ],
+            success_url: urls.success,
+            cancel_url: urls.cancel,
+            expires_at: expiresAt,
+          },
+          { idempotencyKey: `quote-${quote.quoteId}-checkout-${attempt}` },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Stripe.errors.StripeIdempotencyError)
+            throw new CheckoutRaceError(quote.quoteId, { cause: error });
+          throw error;
+        });
       if (!session.url)
         throw new Error(`Expected a Checkout URL for session ${session.id} but received none`);
       return { id: session.id, url: session.url, expiresAt: session.expires_at };

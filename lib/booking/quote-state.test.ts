@@ -23,10 +23,17 @@ describe('decideCheckout', () => {
     expect(decideCheckout(quote({ status: 'awaiting_zelle' }), 'zelle', NOW)).toEqual({ action: 'reuse' });
   });
 
+  it('switches card → Zelle (the session can be expired) but never Zelle → card', () => {
+    expect(decideCheckout(quote({ status: 'checkout_open' }), 'zelle', NOW)).toEqual({
+      action: 'switch',
+      from: 'checkout_open',
+    });
+    expect(() => decideCheckout(quote({ status: 'awaiting_zelle' }), 'stripe', NOW)).toThrow(/cannot switch/);
+  });
+
   it.each([
     ['confirmed', 'stripe', {}],
     ['expired', 'zelle', {}],
-    ['checkout_open', 'zelle', {}],
     ['awaiting_zelle', 'stripe', {}],
     ['open', 'stripe', { lapsesAt: '2026-12-02T11:59:59Z' }],
   ] as const)('refuses %s → %s', (status, method, extra) => {

@@ -6,7 +6,9 @@ export type CheckoutDecision =
   /** Open a new Checkout Session / a new Zelle hold from `from`. */
   | { action: 'open'; from: QuoteStatus }
   /** The same method was chosen before: answer with what exists. */
-  | { action: 'reuse' };
+  | { action: 'reuse' }
+  /** Card → Zelle: expire the open Checkout Session at Stripe first, then hold for Zelle. */
+  | { action: 'switch'; from: 'checkout_open' };
 
 const LIVE: QuoteStatus[] = ['open', 'checkout_open', 'awaiting_zelle'];
 
@@ -16,9 +18,10 @@ export function isLapsed(quote: Pick<Quote, 'status' | 'lapsesAt'>, nowMs: numbe
 }
 
 /**
- * Choosing a payment method: from `open` either; the method chosen before answers the same again;
- * the other method, a confirmed or an expired quote → conflict (the first choice sticks until its
- * Checkout Session expires, which releases the quote back to `open`).
+ * Choosing a payment method: from `open` either; the method chosen before answers the same again.
+ * Card → Zelle switches (an open Checkout Session can be expired at Stripe, so it cannot be paid
+ * as well); Zelle → card does not (a sent transfer cannot be recalled: two payments would follow).
+ * A confirmed or an expired quote → conflict.
  */
 export function decideCheckout(quote: Quote, method: PaymentMethod, nowMs: number): CheckoutDecision {
   if (quote.status === 'confirmed')
@@ -27,6 +30,7 @@ export function decideCheckout(quote: Quote, method: PaymentMethod, nowMs: numbe
     throw new QuoteStateError('expired', 'This quote has expired; ask for a new one.');
   if (quote.status === 'open') return { action: 'open', from: 'open' };
   const current: PaymentMethod = quote.status === 'checkout_open' ? 'stripe' : 'zelle';
+  if (current === 'stripe' && method === 'zelle') return { action: 'switch', from: 'checkout_open' };
   if (current !== method)
     throw new QuoteStateError(
       quote.status,

@@ -87,6 +87,16 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', path: [name], message: 'required when QDN_RUNTIME=aws' });
       }
     }
+    // On AWS Stripe's keys live in Secrets Manager (QDN_STRIPE_SECRET_ARN), never in the environment.
+    for (const name of ['QDN_STRIPE_SECRET_KEY', 'QDN_STRIPE_WEBHOOK_SECRET'] as const) {
+      if (env[name]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'not allowed when QDN_RUNTIME=aws; use QDN_STRIPE_SECRET_ARN',
+        });
+      }
+    }
   });
 
 /** The environment as parsed: one field per variable. */

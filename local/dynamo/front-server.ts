@@ -55,9 +55,12 @@ export async function startFrontServer(options: {
       } else {
         out = await forward(inner, req.headers, body);
       }
+      // Forwarded answers keep dynalite's headers (x-amz-crc32 included); ours are built here.
+      const { connection: _c, 'transfer-encoding': _t, ...passed } = out.headers ?? {};
       res.writeHead(out.status, {
         'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-requestid': String(out.headers?.['x-amzn-requestid'] ?? 'local'),
+        'x-amzn-requestid': 'local',
+        ...passed,
         'content-length': String(out.body.length),
       });
       res.end(out.body);
