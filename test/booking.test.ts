@@ -238,6 +238,12 @@ describe('quote photos carried into the job', () => {
     expect(seen.body.site).toMatchObject({ source: 'exif', photo_id: grant.body.photo_id });
     expect(seen.body.site.lat).toBeCloseTo(PHONE_GPS.lat, 5);
     expect(seen.body.photo_ids).toEqual([grant.body.photo_id]);
+    const shown = await eventually(
+      () => getQuote(quote.quote_id, token),
+      (q) => q.body.photos[0].thumbnails !== null,
+    );
+    expect((await fetch(shown.body.photos[0].thumbnails.small)).status).toBe(200);
+    expect(JSON.stringify(shown.body)).not.toContain('photos/quote-');
     expect(listed.status).toBe(200);
     expect(listed.body.photos.map((p: { photo_id: string }) => p.photo_id)).toEqual([
       grant.body.photo_id,

@@ -87,6 +87,7 @@ async function build(
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     rateLimiter: new RateLimiter(clients.dynamo, config.tableName, now),
     events: clients.events,
+    s3: clients.s3,
     stripe:
       overrides.stripe ??
       createStripeGateway({

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import type { CustomerTokenSigner } from '../../lib/auth/customer-token.ts';
 import type { Config } from '../../lib/config/config.ts';
@@ -15,6 +16,8 @@ export interface BookingDeps {
   photos: PhotoRepository;
   rateLimiter: RateLimiter;
   events: EventBridgeClient;
+  /** Signs thumbnail GETs of the quote's photos (never originals). */
+  s3: S3Client;
   stripe: StripeGateway;
   signer: CustomerTokenSigner;
   authenticate: Authenticate;
