@@ -152,6 +152,21 @@ describe('Zelle', () => {
     expect(otherHold.body.memo).not.toBe(hold.body.memo);
   });
 
+  it('ends three concurrent admin confirmations in one job, and the hold counted out once', async () => {
+    const quote = await bookQuote(stack);
+    await stack.call('POST', `/quotes/${quote.quote_id}/checkout`, {
+      token: quote.customer_token,
+      body: { payment_method: 'zelle' },
+    });
+    const held = (await counters(stack))['bookings.awaiting_zelle'] ?? 0;
+    const outs = await Promise.all(
+      [1, 2, 3].map(() => stack.call('POST', `/quotes/${quote.quote_id}/zelle-received`, { token: admin })),
+    );
+    expect(outs.map((o) => o.status)).toEqual([200, 200, 200]);
+    expect(new Set(outs.map((o) => o.body.job_id)).size).toBe(1);
+    expect((await counters(stack))['bookings.awaiting_zelle']).toBe(held - 1);
+  });
+
   it('refuses to confirm by Zelle a quote whose customer did not choose Zelle (409)', async () => {
     const quote = await bookQuote(stack);
     expect(
