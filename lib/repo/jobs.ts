@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Job, jobFromItem, jobItem } from './job-item.ts';
+import { type Job, jobFromItem } from './job-item.ts';
 import { JOB_SK, jobPk } from './keys.ts';
 
 /** Reads jobs and counts the upload URLs issued for each. */
@@ -16,14 +16,6 @@ export class JobRepository {
       new GetCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: JOB_SK } }),
     );
     return out.Item ? jobFromItem(out.Item) : null;
-  }
-
-  /**
-   * The `Put` of a `TransactWriteItems` entry that creates a job once: a second put of the same
-   * job id fails its condition (booking derives the id from the quote, so a replay finds it).
-   */
-  createPut(job: Job) {
-    return { TableName: this.table, Item: jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' };
   }
 
   /**
