@@ -289,6 +289,22 @@ describe('quote photos carried into the job', () => {
     expect(job?.site?.lat).toBeCloseTo(PHONE_GPS.lat, 5);
     expect(job?.siteSource).toEqual({ source: 'exif', photoId: grant.body.photo_id });
     expect(byCustomer.Items?.map((i) => i.jobId)).toEqual([jobId]);
+    // The job's own photos (an admin's, under the job) and the quote's page together, in upload order.
+    const own = await stack.call('POST', '/upload-url', {
+      token: admin,
+      body: { job_id: jobId, filename: 'dropoff.jpg', content_type: 'image/jpeg' },
+    });
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { photos: Array<{ photo_id: string }>; next_cursor: string | null } } =
+        await stack.call('GET', `/list-photos?job_id=${jobId}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+          token,
+        });
+      pages.push(...page.body.photos.map((p) => p.photo_id));
+      cursor = page.body.next_cursor;
+    } while (cursor && pages.length < 10);
+    expect(pages).toEqual([grant.body.photo_id, late.body.photo_id, own.body.photo_id]);
     // Another customer cannot list the job; crew not assigned neither.
     const other = await bookQuote(stack);
     expect(
