@@ -8,10 +8,10 @@ import { HttpError } from '../../lib/http/errors.ts';
 import { parseJsonBody } from '../../lib/http/request.ts';
 import { json } from '../../lib/http/response.ts';
 import type { BookingDeps } from './deps.ts';
+import { CheckoutRaceError } from './errors.ts';
 import { loadOwnQuote } from './quote-access.ts';
 import { trackingUrl } from './quote-view.ts';
 import { checkoutRequest } from './schemas.ts';
-import { CheckoutRaceError } from './stripe-gateway.ts';
 
 // Stripe accepts a Checkout Session lifetime of 30 minutes to 24 hours.
 const MIN_SESSION_S = 31 * 60;

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../lib/config/config.ts';
+import { BookingSecretsError } from './errors.ts';
 
 /** What the booking function keeps secret: the Stripe keys and the customer-token signing key. */
 export interface BookingSecrets {
@@ -14,14 +15,6 @@ const stripeSecret = z.object({
   secret_key: z.string().min(8),
   webhook_secret: z.string().startsWith('whsec_'),
 });
-
-/** Raised when a secret is missing or malformed: the function cannot start. */
-export class BookingSecretsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BookingSecretsError';
-  }
-}
 
 /**
  * Reads the secrets once per container. On AWS both come from Secrets Manager (named by

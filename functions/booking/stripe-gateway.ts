@@ -1,17 +1,10 @@
 import Stripe from 'stripe';
 import type { Quote } from '../../lib/booking/quote.ts';
 import { HttpError } from '../../lib/http/errors.ts';
+import { CheckoutRaceError } from './errors.ts';
 
 /** Stripe's own default, and never 0 (0 accepts any age): a signed event older than this is refused. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
-
-/** Stripe refused an idempotency key reused with other parameters: another call got there first. */
-export class CheckoutRaceError extends Error {
-  constructor(quoteId: string, options: { cause?: unknown }) {
-    super(`Expected to open the Checkout Session of quote ${quoteId} but a concurrent call did`, options);
-    this.name = 'CheckoutRaceError';
-  }
-}
 
 /** The few Stripe calls booking makes, through the real SDK. */
 export interface StripeGateway {
