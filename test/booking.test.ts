@@ -305,6 +305,14 @@ describe('quote photos carried into the job', () => {
       cursor = page.body.next_cursor;
     } while (cursor && pages.length < 10);
     expect(pages).toEqual([grant.body.photo_id, late.body.photo_id, own.body.photo_id]);
+    // Decided: a confirmed quote still takes photos from its customer, and they show under the job.
+    const after = await stack.call('POST', '/upload-url', {
+      token,
+      body: { job_id: `quote-${quote.quote_id}`, filename: 'more.jpg', content_type: 'image/jpeg' },
+    });
+    expect(after.status).toBe(200);
+    const withAfter = await stack.call('GET', `/list-photos?job_id=${jobId}`, { token });
+    expect(withAfter.body.photos.map((p: { photo_id: string }) => p.photo_id)).toContain(after.body.photo_id);
     // Another customer cannot list the job; crew not assigned neither.
     const other = await bookQuote(stack);
     expect(
