@@ -154,7 +154,8 @@ async function devStripePay(o: ApiServerOptions, body: Buffer) {
       webhook_status: webhookStatus,
     });
   } catch (error) {
-    throw new HttpError('conflict', error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    throw new HttpError(message.startsWith('No such') ? 'not_found' : 'conflict', message);
   }
 }
 
