@@ -256,7 +256,9 @@ describe('orderings', () => {
     // Assess
     expect(expired.status).toBe('expired');
     expect(paying.status).toBe(409); // the stand-in refuses to pay an expired session, as Stripe does
-    expect((await stack.call('POST', '/dev/stripe/pay', { body: { session_id: 'cs_test_nope' } })).status).toBe(404);
+    expect(
+      (await stack.call('POST', '/dev/stripe/pay', { body: { session_id: 'cs_test_nope' } })).status,
+    ).toBe(404);
     expect(out.status).toBe(200);
     expect(await status(quote.quote_id, token)).toMatchObject({
       status: 'confirmed',
