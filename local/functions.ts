@@ -49,6 +49,11 @@ export const localFunctions: Partial<
       }),
     };
   },
+  booking: async (config) => {
+    const { createBookingApp } = await import('../functions/booking/app.ts');
+    const app = createBookingApp(config);
+    return { http: app.http, scheduled: { 'expire-quotes': app.expireQuotes } };
+  },
   thumbnail: async (config, topology, context) => {
     const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
     return {

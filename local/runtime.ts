@@ -12,6 +12,7 @@ import { FaultSwitch } from './faults/faults.ts';
 import { withTransientFault } from './faults/with-transient-fault.ts';
 import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
 import { type HttpHandler, startApiServer } from './http/server.ts';
+import { loadCustomerKey } from './identity/customer-key.ts';
 import { loadDevIdentity } from './identity/dev-identity.ts';
 import { seedJobsTable } from './identity/seed.ts';
 import { seedJobs, seedUsers } from './identity/seed-data.ts';
@@ -19,6 +20,8 @@ import { Poller } from './queue/poller.ts';
 import { QueueStore } from './queue/queue-store.ts';
 import { startS3Server } from './s3/server.ts';
 import { Scheduler } from './schedule/scheduler.ts';
+import { type StripeStandIn, startStripeStandIn } from './stripe/stand-in.ts';
+import { loadWebhookSecret } from './stripe/webhook-secret.ts';
 
 /** The credentials the local S3 accepts and the local functions use. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
@@ -37,6 +40,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** Local fault injection (`QDN_FAULTS` at start, `POST /dev/faults`, or `faults.set` in tests). */
   faults: FaultSwitch;
+  /** The Stripe stand-in, when no `QDN_STRIPE_SECRET_KEY` is set (card payments stay local). */
+  stripeStandIn: StripeStandIn | null;
   stop(): Promise<void>;
 }
 
@@ -129,6 +134,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     });
     const handlers: Partial<Record<FunctionName, HttpHandler>> = {};
     let ready = false;
+    let stripeStandIn: StripeStandIn | null = null;
+    const webhookSecret = config.stripe.webhookSecret ?? (await loadWebhookSecret(dataDir));
     const urls = { api: '', s3: '', dynamodb: dynamo.url };
     const api = await startApiServer({
       host: config.local.host,
@@ -142,6 +149,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       identity,
       ready: () => ready,
       log,
+      stripePay: (sessionId: string) => {
+        if (!stripeStandIn) throw new Error('no stand-in: QDN_STRIPE_SECRET_KEY is set, pay on Stripe');
+        return stripeStandIn.pay(sessionId);
+      },
       info: () => ({
         api: urls.api,
         s3: urls.s3,
@@ -155,6 +166,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           crew_ids: j.crewIds,
           address: j.address,
         })),
+        stripe: { mode: stripeStandIn ? 'stand-in' : 'stripe', webhook_secret: webhookSecret },
       }),
     });
     stops.push(() => closeServer(api.server));
@@ -195,11 +207,31 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     stops.push(() => s3.close());
     urls.s3 = s3.url;
 
+    if (!config.stripe.secretKey) {
+      stripeStandIn = await startStripeStandIn({
+        host: config.local.host,
+        dataDir,
+        webhookSecret,
+        webhookUrl: () => `${api.url}/stripe/webhook`,
+        log: (message, extra) => log.debug(message, extra),
+      });
+      const standIn = stripeStandIn;
+      stops.push(() => standIn.close());
+    }
     const functionConfig: Config = {
       ...config,
       endpoints: { s3: s3.url, dynamodb: dynamo.url, events: api.url, sqs: api.url },
       credentials: LOCAL_CREDENTIALS,
       auth: { ...config.auth, issuer: identity.issuer, jwksUrl: `${api.url}/.well-known/jwks.json` },
+      customerAuth: {
+        ...config.customerAuth,
+        jwksUrl: config.customerAuth.jwksUrl ?? `${api.url}/.well-known/customer-jwks.json`,
+        privateJwk: await loadCustomerKey(dataDir),
+      },
+      booking: { ...config.booking, publicUrl: config.booking.publicUrl ?? api.url },
+      stripe: stripeStandIn
+        ? { secretKey: stripeStandIn.secretKey, webhookSecret, apiUrl: stripeStandIn.url }
+        : { ...config.stripe, webhookSecret },
     };
     const seedClients = createAwsClients(functionConfig);
     await seedJobsTable(seedClients.dynamo, config.tableName);
@@ -258,7 +290,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (options.schedules !== false) scheduler.start();
     stops.push(() => scheduler.stop());
     ready = true;
-    return { urls, dataDir, functionConfig, queues, bus, pollers, scheduler, faults, stop };
+    return { urls, dataDir, functionConfig, queues, bus, pollers, scheduler, faults, stripeStandIn, stop };
   } catch (error) {
     await stop();
     throw error;

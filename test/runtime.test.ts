@@ -8,12 +8,19 @@ import { topology } from '../lib/topology/topology.ts';
 import type { Topology } from '../lib/topology/types.ts';
 import { type LocalStack, startLocalStack } from './helpers/local-stack.ts';
 
-// Fast retries so a poisoned message reaches its DLQ within the test.
+// Fast retries so a poisoned message reaches its DLQ within the test. No batching window: a 1 s
+// window equal to the 1 s visibility timeout let the message reappear (new receipt handle) before
+// its failure was recorded, so the DLQ copy sometimes had no lastError on a loaded machine.
 const fastTopology: Topology = {
   ...topology,
   queues: {
     ...topology.queues,
-    uploads: { ...topology.queues.uploads, visibilityTimeoutSeconds: 1, maxReceiveCount: 2 },
+    uploads: {
+      ...topology.queues.uploads,
+      visibilityTimeoutSeconds: 1,
+      maxReceiveCount: 2,
+      consumer: { ...topology.queues.uploads.consumer, maxBatchingWindowSeconds: 0 },
+    },
   },
 };
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, ScheduledEvent } from 'aws-lambda';
-import { type Authenticate, createAuthenticator } from '../../lib/auth/authenticate.ts';
+import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import type { Caller } from '../../lib/auth/caller.ts';
+import { createCallerAuthenticator } from '../../lib/auth/caller-authenticator.ts';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { HttpError } from '../../lib/http/errors.ts';
@@ -35,7 +36,7 @@ export function createOpsHandler(config: Config, options: OpsOptions) {
   const logger = createLogger('ops', config);
   const topo = options.topology ?? defaultTopology;
   const clients = options.clients ?? createAwsClients(config);
-  const authenticate = options.authenticate ?? createAuthenticator(config.auth);
+  const authenticate = options.authenticate ?? createCallerAuthenticator(config);
   const now = options.now ?? Date.now;
   const admin = options.queueAdmin;
   const index = new PhotoStatusIndex(clients.dynamo, config.tableName);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type Authenticate, createAuthenticator } from '../../lib/auth/authenticate.ts';
+import type { Authenticate } from '../../lib/auth/authenticate.ts';
+import { createCallerAuthenticator } from '../../lib/auth/caller-authenticator.ts';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { HttpError } from '../../lib/http/errors.ts';
@@ -23,7 +24,7 @@ export interface PresignOverrides {
 export function createPresignHandler(config: Config, overrides: PresignOverrides = {}) {
   const logger = createLogger('presign', config);
   const clients = overrides.clients ?? createAwsClients(config);
-  const authenticate = overrides.authenticate ?? createAuthenticator(config.auth);
+  const authenticate = overrides.authenticate ?? createCallerAuthenticator(config);
   const now = overrides.now ?? Date.now;
   const deps = {
     config,

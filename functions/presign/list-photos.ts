@@ -5,6 +5,7 @@ import type { Caller } from '../../lib/auth/caller.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { parseQuery } from '../../lib/http/request.ts';
 import { json } from '../../lib/http/response.ts';
+import { listJobPhotos } from '../../lib/repo/job-photos.ts';
 import type { JobRepository } from '../../lib/repo/jobs.ts';
 import type { Photo } from '../../lib/repo/photo.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
@@ -28,8 +29,9 @@ export async function listPhotos(
   deps: ListPhotosDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const query = parseQuery(event, listPhotosQuery);
-  await authorizeView(caller, query.job_id, deps.jobs);
-  const page = await deps.photos.list(query.job_id, {
+  const job = await authorizeView(caller, query.job_id, deps.jobs);
+  // A booked job's photos include its quote's, read in place (lib/repo/job-photos.ts).
+  const page = await listJobPhotos(deps.photos, job, {
     limit: query.limit ?? DEFAULT_PAGE,
     ...(query.cursor ? { after: query.cursor } : {}),
   });

@@ -13,6 +13,7 @@ let sign: (
   opts?: { iss?: string; aud?: string; exp?: string | null; sub?: string | null },
 ) => Promise<string>;
 let signWithOtherKey: () => Promise<string>;
+let signTimes: (times: { iat?: number; exp: number }) => Promise<string>;
 
 const eventWith = (authorization?: string) =>
   ({ headers: authorization ? { authorization } : {} }) as unknown as APIGatewayProxyEventV2;
@@ -39,6 +40,16 @@ beforeAll(async () => {
     jwt = jwt.setIssuer(opts.iss ?? ISSUER).setAudience(opts.aud ?? AUDIENCE);
     if (opts.sub !== null) jwt = jwt.setSubject(opts.sub ?? 'crew-demo');
     if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? '10m');
+    return jwt.sign(privateKey);
+  };
+  signTimes = ({ iat, exp }) => {
+    let jwt = new SignJWT({ qdn_role: 'crew' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('crew-demo')
+      .setExpirationTime(exp);
+    if (iat !== undefined) jwt = jwt.setIssuedAt(iat);
     return jwt.sign(privateKey);
   };
   const other = await generateKeyPair('ES256');
@@ -99,5 +110,34 @@ describe('createAuthenticator', () => {
   it('says why an expired token was refused', async () => {
     const error = await refusal(await sign({ qdn_role: 'crew' }, { exp: '-5m' }));
     expect(error.message).toMatch(/expired/);
+  });
+});
+
+describe('token lifetimes', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const DAY = 86_400;
+
+  it('refuses an iat a day in the future', async () => {
+    const error = await refusal(await signTimes({ iat: now() + DAY, exp: now() + DAY + 600 }));
+    expect([error.status, error.message]).toEqual([401, 'The token claims to be issued in the future.']);
+  });
+
+  it('refuses an exp ten years away, with or without iat', async () => {
+    const tenYears = now() + 10 * 365 * DAY;
+    for (const iat of [now(), undefined]) {
+      const error = await refusal(await signTimes({ iat, exp: tenYears }));
+      expect(error.status).toBe(401);
+      expect(error.message).toMatch(/lifetime of at most 86400 s/);
+    }
+  });
+
+  it('accepts a 24 h token, a token without iat that ends within 24 h, and a small clock skew', async () => {
+    for (const token of [
+      await signTimes({ iat: now(), exp: now() + DAY }),
+      await signTimes({ exp: now() + 3600 }),
+      await signTimes({ iat: now() + 20, exp: now() + 600 }),
+    ]) {
+      await expect(authenticate(eventWith(`Bearer ${token}`))).resolves.toMatchObject({ sub: 'crew-demo' });
+    }
   });
 });

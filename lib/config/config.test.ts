@@ -58,6 +58,16 @@ describe('loadConfig', () => {
     expect(config.uploads.thumbUrlTtlSeconds).toBe(3600);
   });
 
+  it('gives booking and token-lifetime defaults', () => {
+    const config = loadConfig({});
+    expect(config.maxTokenLifetimeSeconds).toBe(86_400);
+    expect(config.customerAuth).toEqual({ issuer: 'qdn-customer', jwksUrl: undefined, secretArn: undefined });
+    expect(config.booking).toMatchObject({ quoteTtlSeconds: 259_200, zelleHoldSeconds: 172_800 });
+    expect(() => loadConfig({ QDN_STRIPE_SECRET_KEY: 'pk_live_x' })).toThrow(
+      /QDN_STRIPE_SECRET_KEY: expected a Stripe secret key/,
+    );
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).local.port).toBe(3000);
   });

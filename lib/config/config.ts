@@ -59,6 +59,28 @@ export const envSchema = z
     QDN_MAX_INPUT_PIXELS: int(1_000_000, 268_402_689).default(100_000_000),
     QDN_WEBP_QUALITY: int(1, 100).default(80),
     QDN_IMAGE_CONCURRENCY: int(1, 64).default(1),
+
+    // Token lifetimes (staff); customer tokens live as long as their quote
+    QDN_MAX_TOKEN_LIFETIME_SECONDS: int(60, 30 * 86_400).default(86_400),
+
+    // Booking
+    QDN_CUSTOMER_TOKEN_ISSUER: z.string().min(1).default('qdn-customer'),
+    QDN_CUSTOMER_JWKS_URL: url().optional(),
+    QDN_CUSTOMER_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+    QDN_QUOTE_TTL_SECONDS: int(300, 30 * 86_400).default(3 * 86_400),
+    QDN_ZELLE_HOLD_SECONDS: int(300, 30 * 86_400).default(2 * 86_400),
+    QDN_ZELLE_RECIPIENT: z.string().min(3).default('payments@quickdumpnow.com'),
+    QDN_QUOTE_RATE_PER_MINUTE: int(1, 100_000).default(20),
+    QDN_PUBLIC_URL: url().optional(),
+    QDN_STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected a Stripe secret key (sk_test_…)')
+      .optional(),
+    QDN_STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9]+$/, 'expected whsec_…')
+      .optional(),
+    QDN_STRIPE_SECRET_ARN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.QDN_RUNTIME !== 'aws') return;
@@ -72,6 +94,16 @@ export const envSchema = z
     for (const name of ['QDN_JWT_ISSUER', 'QDN_JWKS_URL'] as const) {
       if (!env[name]) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'required when QDN_RUNTIME=aws' });
+      }
+    }
+    // On AWS Stripe's keys live in Secrets Manager (QDN_STRIPE_SECRET_ARN), never in the environment.
+    for (const name of ['QDN_STRIPE_SECRET_KEY', 'QDN_STRIPE_WEBHOOK_SECRET'] as const) {
+      if (env[name]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'not allowed when QDN_RUNTIME=aws; use QDN_STRIPE_SECRET_ARN',
+        });
       }
     }
   });
@@ -104,6 +136,33 @@ export interface Config {
     farFromSiteMeters: number;
   };
   images: { maxInputPixels: number; webpQuality: number; concurrency: number };
+  /** Staff tokens: the longest `exp - iat` accepted. */
+  maxTokenLifetimeSeconds: number;
+  /** Customer tokens, signed by the booking function (ES256) and accepted by every function. */
+  customerAuth: {
+    issuer: string;
+    jwksUrl?: string;
+    /** The private JWK (local runtime: generated into the data folder). */
+    privateJwk?: Record<string, unknown>;
+    /** AWS: the Secrets Manager secret holding the private JWK (read once at init). */
+    secretArn?: string;
+  };
+  booking: {
+    quoteTtlSeconds: number;
+    zelleHoldSeconds: number;
+    zelleRecipient: string;
+    quoteRatePerMinute: number;
+    /** Where customers' pages live (tracking page, Checkout success/cancel URLs). */
+    publicUrl?: string;
+  };
+  stripe: {
+    secretKey?: string;
+    webhookSecret?: string;
+    /** AWS: a Secrets Manager secret `{"secret_key", "webhook_secret"}` (never in env in clear). */
+    secretArn?: string;
+    /** Another API host for the SDK (the local stand-in): `http://127.0.0.1:port`. */
+    apiUrl?: string;
+  };
 }
 
 /** The longest a presigned URL may live, whatever the environment says. */
@@ -168,6 +227,24 @@ function toConfig(env: Env): Config {
       maxInputPixels: env.QDN_MAX_INPUT_PIXELS,
       webpQuality: env.QDN_WEBP_QUALITY,
       concurrency: env.QDN_IMAGE_CONCURRENCY,
+    },
+    maxTokenLifetimeSeconds: env.QDN_MAX_TOKEN_LIFETIME_SECONDS,
+    customerAuth: {
+      issuer: env.QDN_CUSTOMER_TOKEN_ISSUER,
+      jwksUrl: env.QDN_CUSTOMER_JWKS_URL,
+      secretArn: env.QDN_CUSTOMER_TOKEN_SECRET_ARN,
+    },
+    booking: {
+      quoteTtlSeconds: env.QDN_QUOTE_TTL_SECONDS,
+      zelleHoldSeconds: env.QDN_ZELLE_HOLD_SECONDS,
+      zelleRecipient: env.QDN_ZELLE_RECIPIENT,
+      quoteRatePerMinute: env.QDN_QUOTE_RATE_PER_MINUTE,
+      publicUrl: env.QDN_PUBLIC_URL,
+    },
+    stripe: {
+      secretKey: env.QDN_STRIPE_SECRET_KEY,
+      webhookSecret: env.QDN_STRIPE_WEBHOOK_SECRET,
+      secretArn: env.QDN_STRIPE_SECRET_ARN,
     },
   };
 }

@@ -1,6 +1,8 @@
 /** The machine codes of API.md, each with its HTTP status. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  /** A webhook whose signature is missing, wrong or stale. */
+  invalid_signature: 400,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,

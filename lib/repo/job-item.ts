@@ -10,6 +10,12 @@ export interface Job {
   dumpsterSize: string;
   status: string;
   createdAt: string;
+  /** Booked jobs: the quote it came from; its photos (under `quote-{quoteId}`) are the job's too. */
+  quoteId?: string;
+  /** Booked jobs: delivery date (YYYY-MM-DD), rental days, and where the site position came from. */
+  deliveryDate?: string;
+  rentalDays?: number;
+  siteSource?: { source: 'exif' | 'device'; photoId: string } | null;
 }
 
 /** The table item of a job (keys and the customer index filled in). */
@@ -35,5 +41,9 @@ export function jobFromItem(item: Record<string, unknown>): Job {
     dumpsterSize: String(item.dumpsterSize ?? ''),
     status: String(item.status ?? ''),
     createdAt: String(item.createdAt ?? ''),
+    ...(typeof item.quoteId === 'string' ? { quoteId: item.quoteId } : {}),
+    ...(typeof item.deliveryDate === 'string' ? { deliveryDate: item.deliveryDate } : {}),
+    ...(typeof item.rentalDays === 'number' ? { rentalDays: item.rentalDays } : {}),
+    ...(item.siteSource ? { siteSource: item.siteSource as Job['siteSource'] } : {}),
   };
 }

@@ -96,6 +96,8 @@ export const topology: Topology = {
     { method: 'POST', path: '/quotes/{quote_id}/zelle-received', function: 'booking', auth: 'jwt' },
     // Stripe calls this with no token: the function verifies `Stripe-Signature` on the raw body.
     { method: 'POST', path: '/stripe/webhook', function: 'booking', auth: 'stripe-signature' },
+    // The public half of the customer-token key: every function verifies customer tokens with it.
+    { method: 'GET', path: '/.well-known/customer-jwks.json', function: 'booking', auth: 'public' },
     { method: 'GET', path: '/ops/status', function: 'ops', auth: 'jwt' },
     { method: 'GET', path: '/ops/dlq/{queue}', function: 'ops', auth: 'jwt' },
     { method: 'POST', path: '/ops/dlq/{queue}/redrive', function: 'ops', auth: 'jwt' },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/topology/table.ts';
+import { startFrontServer } from './front-server.ts';
 
 /** A running dynalite: its endpoint and how to stop it. */
 export interface LocalDynamo {
@@ -30,9 +31,12 @@ export async function startDynalite(options: {
     server.listen(0, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host}:${port}`;
+  const innerUrl = `http://${options.host}:${port}`;
+  // dynalite has no TransactWriteItems: a front server adds it (and serializes writes for it).
+  const front = await startFrontServer({ host: options.host, innerUrl });
+  const url = front.url;
   const client = new DynamoDBClient({
-    endpoint: url,
+    endpoint: innerUrl,
     region: options.region,
     credentials: options.credentials,
   });
@@ -45,7 +49,12 @@ export async function startDynalite(options: {
   }
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        front.server.close(() => resolve());
+        front.server.closeAllConnections();
+      });
+      await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
+    },
   };
 }

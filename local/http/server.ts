@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   info: () => unknown;
   ready: () => boolean;
   log: ErrorLogger;
+  /** Pays a Checkout Session through the local Stripe stand-in (`POST /dev/stripe/pay`). */
+  stripePay?: (sessionId: string) => Promise<unknown>;
 }
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // API Gateway's Lambda payload limit is 6 MB.
@@ -89,6 +91,10 @@ async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResp
       res,
       await devToken(o.identity, await readBody(req)).catch((e) => errorResponse(e, o.log)),
     );
+  }
+
+  if (method === 'POST' && path === '/dev/stripe/pay') {
+    return writeResult(res, await devStripePay(o, await readBody(req)).catch((e) => errorResponse(e, o.log)));
   }
 
   const match = matchRoute(o.routes, method, path);
@@ -156,6 +162,37 @@ async function devToken(identity: DevIdentity, body: Buffer) {
     throw new HttpError('invalid_request', `Expected a seeded user with that role; seeded: ${known}.`);
   }
   return json(200, { token: await identity.issue(parsed.data), token_type: 'Bearer', expires_in: 3600 });
+}
+
+const payRequest = z.object({ session_id: z.string().regex(/^cs_[A-Za-z0-9_]+$/) });
+
+/** `POST /dev/stripe/pay {"session_id"}`: what the stand-in's Pay button does, for scripts and tests. */
+async function devStripePay(o: ApiServerOptions, body: Buffer) {
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString('utf8'));
+  } catch {
+    input = null;
+  }
+  const parsed = payRequest.safeParse(input);
+  if (!parsed.success) throw new HttpError('invalid_request', 'Expected {"session_id": "cs_…"}.');
+  if (!o.stripePay) throw new HttpError('not_found', 'No Stripe stand-in runs here.');
+  try {
+    const { session, webhookStatus } = (await o.stripePay(parsed.data.session_id)) as {
+      session: { id: string; status: string; payment_status: string; amount_total: number };
+      webhookStatus: number;
+    };
+    return json(200, {
+      session_id: session.id,
+      status: session.status,
+      payment_status: session.payment_status,
+      amount_total: session.amount_total,
+      webhook_status: webhookStatus,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new HttpError(message.startsWith('No such') ? 'not_found' : 'conflict', message);
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

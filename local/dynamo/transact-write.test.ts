@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counterUpdate } from '../../lib/repo/counters.ts';
+import { type LocalDynamo, startDynalite } from './dynalite-server.ts';
+
+const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
+let dir: string;
+let dynamo: LocalDynamo;
+let db: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'qdn-tx-'));
+  dynamo = await startDynalite({
+    host: '127.0.0.1',
+    dataDir: dir,
+    tableName: 'ttt',
+    region: 'us-east-1',
+    credentials,
+  });
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials }),
+  );
+});
+afterAll(async () => {
+  db?.destroy();
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const get = async (pk: string, sk: string) =>
+  (await db.send(new GetCommand({ TableName: 'ttt', Key: { pk, sk }, ConsistentRead: true }))).Item;
+
+describe('TransactWriteItems on the local DynamoDB', () => {
+  it('applies every write or none, with cancellation reasons per item', async () => {
+    // Prepare
+    await db.send(new PutCommand({ TableName: 'ttt', Item: { pk: 'A', sk: 'A', n: 1 } }));
+    await db.send(new PutCommand({ TableName: 'ttt', Item: { pk: 'B', sk: 'B', n: 1 } }));
+    // Act
+    const error = await db
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: 'ttt',
+                Key: { pk: 'A', sk: 'A' },
+                UpdateExpression: 'SET n = :two',
+                ExpressionAttributeValues: { ':two': 2 },
+              },
+            },
+            { Put: { TableName: 'ttt', Item: { pk: 'C', sk: 'C' } } },
+            {
+              Put: {
+                TableName: 'ttt',
+                Item: { pk: 'B', sk: 'B', n: 9 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      )
+      .catch((e) => e);
+    // Assess
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect(error.CancellationReasons.map((r: { Code: string }) => r.Code)).toEqual([
+      'None',
+      'None',
+      'ConditionalCheckFailed',
+    ]);
+    expect(await get('A', 'A')).toMatchObject({ n: 1 });
+    expect(await get('C', 'C')).toBeUndefined();
+    expect(await get('B', 'B')).toMatchObject({ n: 1 });
+  });
+
+  it('lets one of many concurrent transactions on the same mark win, and counts once', async () => {
+    const attempt = () =>
+      db
+        .send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: 'ttt',
+                  Item: { pk: 'EVENT#e1', sk: 'EVENT' },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Update: counterUpdate('ttt', { 'bookings.payment_mismatch': 1 }) },
+            ],
+          }),
+        )
+        .then(
+          () => 'won',
+          (e) => (e instanceof TransactionCanceledException ? 'lost' : Promise.reject(e)),
+        );
+    const outcomes = await Promise.all(Array.from({ length: 6 }, attempt));
+    expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
+    expect((await get('STATS', 'COUNTERS'))?.['bookings.payment_mismatch']).toBe(1);
+  });
+
+  it('checks a ConditionCheck without writing', async () => {
+    const ok = await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: 'ttt',
+              Key: { pk: 'A', sk: 'A' },
+              ConditionExpression: 'n = :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          { Put: { TableName: 'ttt', Item: { pk: 'D', sk: 'D' } } },
+        ],
+      }),
+    );
+    expect(ok).toBeDefined();
+    expect(await get('A', 'A')).toEqual({ pk: 'A', sk: 'A', n: 1 });
+    expect(await get('D', 'D')).toBeDefined();
+  });
+});
