@@ -113,6 +113,24 @@ describe('queues', () => {
     }
   });
 
+  it('refuses plain HTTP on every queue and DLQ', () => {
+    const policies = ofType(resources, 'AWS::SQS::QueuePolicy');
+    for (const q of queueIds) {
+      for (const queue of [stack.queues[q].queue, stack.queues[q].dlq]) {
+        const policy = policies.find(([, p]) =>
+          p.Properties.Queues.some((r: unknown) => refId(r) === idOf(queue)),
+        );
+        expect(policy, `${q} policy`).toBeDefined();
+        expect(policy?.[1].Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
+      }
+    }
+  });
+
   it('maps each queue to its consumer with ReportBatchItemFailures and the topology batch settings', () => {
     const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(queueIds.length);
@@ -364,7 +382,24 @@ describe('alarms, dashboard and data', () => {
       });
       expect(found?.[1].Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     }
+    for (const q of queueIds) {
+      const age = alarms.find(
+        ([, a]) =>
+          a.Properties.MetricName === 'ApproximateAgeOfOldestMessage' &&
+          a.Properties.Dimensions.some(
+            (d: { Value: unknown }) => refId(d.Value) === idOf(stack.queues[q].queue),
+          ),
+      );
+      expect(age, `${q} age alarm`).toBeDefined();
+    }
     for (const name of stack.functions.keys()) {
+      const errors = alarms.find(
+        ([, a]) =>
+          a.Properties.MetricName === 'Errors' &&
+          a.Properties.Dimensions.some((d: { Value: unknown }) => refId(d.Value) === fnId(name)),
+      );
+      // The gate's refusals of bad tokens are Lambda errors by design; it has a throttle alarm only.
+      expect(Boolean(errors), `${name} errors alarm`).toBe(name !== 'authorizer');
       const throttles = alarms.find(
         ([, a]) =>
           a.Properties.MetricName === 'Throttles' &&
