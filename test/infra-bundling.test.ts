@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_PACKAGES, PipelineFunction, runtimeNamed } from '../infra/constructs/pipeline-function.ts';
@@ -36,7 +36,7 @@ beforeAll(() => {
   const resources = template.Resources as Record<string, { Properties: { Code?: { S3Key?: string } } }>;
   assets = {};
   for (const [name, fn] of Object.entries(made)) {
-    const id = stack.resolve((fn.fn.node.defaultChild as { logicalId: string }).logicalId) as string;
+    const id = stack.resolve((fn.fn.node.defaultChild as CfnResource).logicalId) as string;
     // The code's S3 key is `<asset hash>.zip`; the staged folder is `asset.<hash>`.
     const key = resources[id]?.Properties.Code?.S3Key;
     if (!key) throw new Error(`no code asset for ${name}`);
