@@ -1,3 +1,4 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { topology } from '../lib/topology/topology.ts';
 
@@ -5,6 +6,11 @@ import { topology } from '../lib/topology/topology.ts';
 export const WEB_BUILD_DIR = 'dist/web';
 
 const optionalText = z.string().min(1).optional();
+
+// CloudWatch Logs accepts only these retention periods.
+const RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (d): d is number => typeof d === 'number' && d > 0,
+);
 
 /**
  * Deployment settings read from CDK context (`cdk.json` or `-c key=value`), each with a default so
@@ -41,7 +47,10 @@ export const settingsSchema = z
     /** Rejected originals under `quarantine/` are deleted after this many days. */
     quarantineExpireDays: z.coerce.number().int().min(1).default(30),
     /** Log retention of functions and API access logs. */
-    logRetentionDays: z.coerce.number().int().min(1).default(30),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((d) => RETENTION_DAYS.includes(d), { message: `expected one of ${RETENTION_DAYS.join(', ')}` })
+      .default(30),
     /** Steady-state requests per second and burst for the whole API. */
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),

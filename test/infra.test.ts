@@ -311,6 +311,28 @@ describe('API', () => {
     expect(open).toContain('GET /.well-known/customer-jwks.json');
   });
 
+  it('takes the staff issuer from context instead of creating a user pool', () => {
+    const { resources: own } = synthStack({
+      context: {
+        staffIssuer: 'https://idp.example',
+        staffJwksUrl: 'https://idp.example/jwks.json',
+        staffAudience: 'qdn-api',
+      },
+    });
+    expect(ofType(own, 'AWS::Cognito::UserPool')).toHaveLength(0);
+    for (const [, fn] of ofType(own, 'AWS::Lambda::Function').filter(
+      ([, f]) => f.Properties.Environment?.Variables?.QDN_RUNTIME,
+    )) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        QDN_JWT_ISSUER: 'https://idp.example',
+        QDN_JWKS_URL: 'https://idp.example/jwks.json',
+        QDN_JWT_AUDIENCE: 'qdn-api',
+        QDN_ROLE_CLAIM: 'qdn_role',
+      });
+    }
+    expect(ofType(resources, 'AWS::Cognito::UserPool')).toHaveLength(1);
+  });
+
   it('refuses to synthesize a token route made public', () => {
     const opened = {
       ...topology,

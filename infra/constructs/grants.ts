@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { BucketSpec, QueueId } from '../../lib/topology/types.ts';
+import type { BucketSpec, FunctionName, QueueId } from '../../lib/topology/types.ts';
 
 /** Item-level DynamoDB actions the repositories use; never Scan (counts come from kept counters). */
 export const TABLE_ACTIONS = [
@@ -35,6 +35,21 @@ export interface GrantTargets {
  */
 export class Grants {
   constructor(private readonly t: GrantTargets) {}
+
+  /**
+   * The grants of a topology function. A function added to the topology fails to compile here
+   * until someone decides what it may touch: no function runs with a guessed policy.
+   */
+  forFunction(name: FunctionName, role: iam.Role): void {
+    const byName: Record<FunctionName, () => void> = {
+      presign: () => this.presign(role),
+      'on-upload': () => this.onUpload(role, this.t.queues.uploads.queue),
+      thumbnail: () => this.thumbnail(role, this.t.queues.thumbnails.queue),
+      booking: () => this.booking(role),
+      ops: () => this.ops(role),
+    };
+    byName[name]();
+  }
 
   /** presign: signs POSTs for `photos/*`, GETs for `thumbs/*` and (admin route) `originals/*`. */
   presign(role: iam.Role): void {
