@@ -251,6 +251,53 @@ describe('IAM', () => {
     for (const { id } of offenders) expect(id).toMatch(cdkProvided);
   });
 
+  it('grants each function exactly its S3 actions, prefix by prefix', () => {
+    const s3Grants = (fn: string) => {
+      const role = refId((resources[fnId(fn)] as Resource).Properties.Role);
+      const out: string[] = [];
+      for (const [, p] of ofType(resources, 'AWS::IAM::Policy')) {
+        if (!p.Properties.Roles.some((r: unknown) => refId(r) === role)) continue;
+        for (const st of p.Properties.PolicyDocument.Statement) {
+          for (const action of list(st.Action).filter((a) => String(a).startsWith('s3:'))) {
+            for (const resource of list(st.Resource)) {
+              const join = resource['Fn::Join']?.[1];
+              out.push(`${action} ${join ? join[1] : 'bucket'}${st.Condition ? ' (prefix-bound)' : ''}`);
+            }
+          }
+        }
+      }
+      return out.sort();
+    };
+    expect(s3Grants('presign')).toEqual([
+      's3:GetObject /originals/*',
+      's3:GetObject /thumbs/*',
+      's3:PutObject /photos/*',
+    ]);
+    expect(s3Grants('on-upload')).toEqual([
+      's3:DeleteObject /photos/*',
+      's3:GetObject /originals/*',
+      's3:GetObject /photos/*',
+      's3:ListBucket bucket',
+      's3:PutObject /originals/*',
+      's3:PutObject /quarantine/*',
+    ]);
+    expect(s3Grants('thumbnail')).toEqual([
+      's3:DeleteObject /originals/*',
+      's3:DeleteObject /photos/*',
+      's3:GetObject /originals/*',
+      's3:GetObject /photos/*',
+      's3:ListBucket bucket',
+      's3:PutObject /quarantine/*',
+      's3:PutObject /thumbs/*',
+    ]);
+    expect(s3Grants('booking')).toEqual([]);
+    expect(s3Grants('ops')).toEqual([
+      's3:GetObject /originals/*',
+      's3:GetObject /photos/*',
+      's3:ListBucket bucket (prefix-bound)',
+    ]);
+  });
+
   it('grants each function exact actions on exact prefixes', () => {
     const actionsOn = (fn: string) => {
       const role = refId((resources[fnId(fn)] as Resource).Properties.Role);
@@ -266,6 +313,7 @@ describe('IAM', () => {
     expect(presign).not.toContain('sqs:');
     const onUpload = actionsOn('on-upload');
     expect(onUpload).toContain('/quarantine/*');
+    expect(onUpload).toContain('/originals/*');
     expect(onUpload).toContain('sqs:ChangeMessageVisibility');
     expect(onUpload).toContain('events:PutEvents');
     expect(actionsOn('thumbnail')).toContain('/thumbs/*');

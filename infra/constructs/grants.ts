@@ -63,6 +63,8 @@ export class Grants {
     this.table(role);
     this.objects(role, ['s3:GetObject', 's3:DeleteObject'], ['photos']);
     this.objects(role, ['s3:PutObject'], ['originals', 'quarantine']);
+    // A retried accept HEADs the original it may already have copied (same bytes: done).
+    this.objects(role, ['s3:GetObject'], ['originals']);
     this.listForNotFound(role);
     this.putEvents(role);
     this.backoff(role, queue);
