@@ -424,7 +424,17 @@ describe('site', () => {
       Override: true,
     });
     expect(security.ContentTypeOptions).toEqual({ Override: true });
-    expect(ofType(resources, 'Custom::CDKBucketDeployment')).toHaveLength(1);
+    // The pages, then the 404 page alone with the metadata the viewer-response function reads.
+    const deployments = ofType(resources, 'Custom::CDKBucketDeployment');
+    expect(deployments).toHaveLength(2);
+    expect(deployments.map(([, d]) => d.Properties.UserMetadata ?? null)).toContainEqual({
+      'qdn-status': '404',
+    });
+    // No CloudFront error pages: they would replace the API's own 403/404 answers with HTML.
+    expect(config.CustomErrorResponses).toBeUndefined();
+    expect(
+      config.DefaultCacheBehavior.FunctionAssociations.map((f: { EventType: string }) => f.EventType).sort(),
+    ).toEqual(['viewer-request', 'viewer-response']);
   });
 
   it('creates the site without a deployment when there is no web build', () => {

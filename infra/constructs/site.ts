@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../lib/topology/types.ts';
+import { NOT_FOUND_METADATA, PAGE_REQUEST_FUNCTION, PAGE_RESPONSE_FUNCTION } from './page-functions.ts';
 
 /** What the site is built from. */
 export interface SiteProps {
@@ -80,10 +81,15 @@ export class Site extends Construct {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.SAME_ORIGIN, override: true },
       },
     });
-    const pages = new cloudfront.Function(this, 'PagePaths', {
+    const pagePaths = new cloudfront.Function(this, 'PagePaths', {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       comment: 'Maps page paths to their files, as local/http/static-files.ts does',
-      code: cloudfront.FunctionCode.fromInline(PAGE_PATHS_FUNCTION),
+      code: cloudfront.FunctionCode.fromInline(PAGE_REQUEST_FUNCTION),
+    });
+    const pageStatus = new cloudfront.Function(this, 'PageStatus', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Gives the 404 page its 404 status',
+      code: cloudfront.FunctionCode.fromInline(PAGE_RESPONSE_FUNCTION),
     });
 
     const api = new origins.HttpOrigin(props.apiDomain, {
@@ -123,28 +129,37 @@ export class Site extends Construct {
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
-        functionAssociations: [{ function: pages, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [
+          { function: pagePaths, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          { function: pageStatus, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((p) => [p, apiBehavior])),
-      // Without ListBucket, S3 answers 403 for a missing key: both mean "no such page".
-      errorResponses: [403, 404].map((status) => ({
-        httpStatus: status,
-        responseHttpStatus: 404,
-        responsePagePath: '/404.html',
-        ttl: Duration.minutes(1),
-      })),
     });
     this.url = `https://${props.domainName && custom ? props.domainName : this.distribution.distributionDomainName}`;
     this.acknowledge(Boolean(custom));
 
     if (existsSync(props.buildDir)) {
-      new s3deploy.BucketDeployment(this, 'Deploy', {
+      // The 404 page goes up on its own, marked, so the viewer-response function can find it;
+      // the pages' deployment leaves it alone when it prunes.
+      const pages = new s3deploy.BucketDeployment(this, 'Deploy', {
         sources: [s3deploy.Source.asset(props.buildDir)],
+        exclude: ['404.html'],
         destinationBucket: this.bucket,
         distribution: this.distribution,
         distributionPaths: ['/*'],
         memoryLimit: 512,
       });
+      const notFound = new s3deploy.BucketDeployment(this, 'DeployNotFound', {
+        sources: [s3deploy.Source.asset(props.buildDir)],
+        exclude: ['*'],
+        include: ['404.html'],
+        prune: false,
+        metadata: { [NOT_FOUND_METADATA]: '404' },
+        destinationBucket: this.bucket,
+        memoryLimit: 512,
+      });
+      notFound.node.addDependency(pages);
       acknowledgeDeploymentHandler(Stack.of(this), this.bucket);
     } else {
       Annotations.of(this).addWarningV2(
@@ -201,17 +216,6 @@ export function contentSecurityPolicy(uploadsOrigin: string): string {
     "form-action 'self'",
   ].join('; ');
 }
-
-// The same page table as local/http/static-files.ts `pageFor`: a page path → its built file.
-const PAGE_PATHS_FUNCTION = `function handler(event) {
-  var r = event.request;
-  var p = r.uri;
-  if (p === '/') r.uri = '/index.html';
-  else if (/^\\/track\\/[^\\/]+\\/?$/.test(p)) r.uri = '/track/index.html';
-  else if (p === '/book' || p === '/book/') r.uri = '/book/index.html';
-  else if (p === '/ops') r.uri = '/ops/index.html';
-  return r;
-}`;
 
 /** BucketDeployment's singleton function, which CDK provides and configures. */
 function acknowledgeDeploymentHandler(stack: Stack, bucket: s3.Bucket): void {
