@@ -52,11 +52,19 @@ describe('esbuild bundles', () => {
     expect(code).not.toMatch(/\bmodule\.exports\s*=/);
     // Bundled, SDK included: nothing is left to resolve from node_modules.
     expect(existsSync(join(assets.presign as string, 'node_modules'))).toBe(false);
-    process.env.QDN_RUNTIME = 'aws';
-    process.env.QDN_JWT_ISSUER = 'https://issuer.example';
-    process.env.QDN_JWKS_URL = 'https://issuer.example/jwks.json';
-    const mod = (await import(file)) as { handler: unknown };
-    expect(typeof mod.handler).toBe('function');
+    // The handler reads its config at import, as on Lambda: give it the AWS settings, then restore.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      QDN_RUNTIME: 'aws',
+      QDN_JWT_ISSUER: 'https://issuer.example',
+      QDN_JWKS_URL: 'https://issuer.example/jwks.json',
+    });
+    try {
+      const mod = (await import(file)) as { handler: unknown };
+      expect(typeof mod.handler).toBe('function');
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('leaves sharp and heic-decode out of the thumbnail bundle and installs them for linux-arm64', () => {
