@@ -136,7 +136,7 @@ export class Site extends Construct {
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((p) => [p, apiBehavior])),
     });
-    this.url = `https://${props.domainName && custom ? props.domainName : this.distribution.distributionDomainName}`;
+    this.url = `https://${custom ? props.domainName : this.distribution.distributionDomainName}`;
     this.acknowledge(Boolean(custom));
 
     if (existsSync(props.buildDir)) {
@@ -157,6 +157,8 @@ export class Site extends Construct {
         prune: false,
         metadata: { [NOT_FOUND_METADATA]: '404' },
         destinationBucket: this.bucket,
+        distribution: this.distribution,
+        distributionPaths: ['/404.html'],
         memoryLimit: 512,
       });
       notFound.node.addDependency(pages);
