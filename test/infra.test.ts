@@ -113,6 +113,20 @@ describe('queues', () => {
     }
   });
 
+  it('refuses a topology whose visibility is under 6 × timeout or whose DLQ expires first', () => {
+    const uploads = topology.queues.uploads;
+    const withUploads = (q: Partial<typeof uploads>) => ({
+      ...topology,
+      queues: { ...topology.queues, uploads: { ...uploads, ...q } },
+    });
+    expect(() => synthStack({ topology: withUploads({ visibilityTimeoutSeconds: 60 }) })).toThrow(
+      /visibility ≥ 6 × on-upload timeout \(180 s\) but received 60 s/,
+    );
+    expect(() =>
+      synthStack({ topology: withUploads({ dlqRetentionSeconds: uploads.retentionSeconds }) }),
+    ).toThrow(/DLQ qdn-uploads-dlq retention above/);
+  });
+
   it('refuses plain HTTP on every queue and DLQ', () => {
     const policies = ofType(resources, 'AWS::SQS::QueuePolicy');
     for (const q of queueIds) {
