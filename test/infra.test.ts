@@ -1,4 +1,4 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, Validations } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_ROUTES } from '../infra/constructs/pipeline-api.ts';
 import { queueEnvNames, secretEnvNames } from '../infra/env-names.ts';
@@ -22,6 +22,30 @@ const queueIds = Object.keys(topology.queues) as QueueId[];
 beforeAll(() => {
   // Synthesis runs the AwsSolutions checks: an unacknowledged finding throws here.
   ({ stack, resources } = synthStack());
+});
+
+describe('cdk-nag', () => {
+  it('passes AwsSolutions with every acknowledgement on its own construct, each with a reason', () => {
+    // beforeAll synthesized with the checks on; here: where the acknowledgements sit.
+    const acks = stack.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((m) =>
+            Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ c, id, reason })),
+          ),
+      );
+    expect(acks.length).toBeGreaterThan(10);
+    for (const { c, id, reason } of acks) {
+      expect(c === stack || c === stack.node.scope, `${id} on the stack or app`).toBe(false);
+      expect(id).toMatch(/^(Annotation|AwsSolutions)::AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(reason.length, `${id} at ${c.node.path}`).toBeGreaterThan(40);
+    }
+    expect(
+      stack.node.scope?.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY),
+    ).toEqual([]);
+  });
 });
 
 describe('functions', () => {
