@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_PACKAGES, PipelineFunction, runtimeNamed } from '../infra/constructs/pipeline-function.ts';
 import { topology } from '../lib/topology/topology.ts';
 
@@ -43,6 +43,7 @@ beforeAll(() => {
     assets[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
   }
 }, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('esbuild bundles', () => {
   it('writes presign as one ESM file that loads and exports its handler', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -25,14 +25,22 @@ export function fakeWebBuild(): string {
 export function synthStack(
   options: { topology?: Topology; context?: Record<string, unknown>; webBuildDir?: string } = {},
 ): { stack: QdnStack; template: Template; resources: Record<string, Resource> } {
-  const { stack } = createApp({
-    topology: options.topology,
-    webBuildDir: options.webBuildDir ?? fakeWebBuild(),
-    context: { 'aws:cdk:bundling-stacks': [], ...options.context },
-    outdir: mkdtempSync(join(tmpdir(), 'qdn-cdk-')),
-  });
-  const template = Template.fromStack(stack);
-  return { stack, template, resources: template.toJSON().Resources as Record<string, Resource> };
+  const outdir = mkdtempSync(join(tmpdir(), 'qdn-cdk-'));
+  const web = options.webBuildDir ?? fakeWebBuild();
+  try {
+    const { stack } = createApp({
+      topology: options.topology,
+      webBuildDir: web,
+      context: { 'aws:cdk:bundling-stacks': [], ...options.context },
+      outdir,
+    });
+    const template = Template.fromStack(stack);
+    return { stack, template, resources: template.toJSON().Resources as Record<string, Resource> };
+  } finally {
+    // The assembly (~20 MB: the deployment's CLI layer) is not needed once the template is read.
+    rmSync(outdir, { recursive: true, force: true });
+    if (!options.webBuildDir) rmSync(web, { recursive: true, force: true });
+  }
 }
 
 /** The resources of one type, by logical id. */
