@@ -3,6 +3,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../lib/auth/authenticate.ts';
 import { createGate, UNAUTHORIZED } from './app.ts';
+import { byIssuer } from './verifiers.ts';
 
 const STAFF = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool';
 const CUSTOMER = 'https://api.example/customer';
@@ -48,10 +49,12 @@ beforeAll(async () => {
   await keyFor('customer', 'ES256');
   const jwks = (name: string) => createLocalJWKSet({ keys: [keys[name]?.jwk as JWK] });
   gate = createGate(
-    new Map([
-      [STAFF, createAuthenticator({ issuer: STAFF, audience, roleClaim }, jwks('staff'))],
-      [CUSTOMER, createAuthenticator({ issuer: CUSTOMER, audience, roleClaim }, jwks('customer'))],
-    ]),
+    byIssuer(
+      new Map([
+        [STAFF, createAuthenticator({ issuer: STAFF, audience, roleClaim }, jwks('staff'))],
+        [CUSTOMER, createAuthenticator({ issuer: CUSTOMER, audience, roleClaim }, jwks('customer'))],
+      ]),
+    ),
   );
 });
 

@@ -3,7 +3,6 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { decodeJwt } from 'jose';
 import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import { HttpError } from '../../lib/http/errors.ts';
 
@@ -22,16 +21,17 @@ export type GateResult = APIGatewaySimpleAuthorizerWithContextResult<GateContext
  */
 export const UNAUTHORIZED = 'Unauthorized';
 
+const none: GateContext = { sub: '', role: '' };
+
 /**
- * The gate in front of the `jwt` routes: it picks the verifier by the token's issuer (staff OIDC
- * or booking's customer tokens) and lets a verified caller through. The issuer is read unverified
- * only to choose; the chosen verifier pins issuer, algorithms, audience and `exp`.
+ * The gate in front of the `jwt` routes: the same authenticator the functions use (every issuer
+ * it accepts, with its pins) decides; a verified caller goes through with its sub and role.
  */
-export function createGate(verifiers: ReadonlyMap<string, Authenticate>) {
+export function createGate(authenticate: Authenticate) {
   return async (event: APIGatewayRequestAuthorizerEventV2): Promise<GateResult> => {
-    const verify = verifierFor(event, verifiers);
     try {
-      const caller = await verify(event as unknown as APIGatewayProxyEventV2);
+      // The authenticator reads only the headers, which both event shapes carry alike.
+      const caller = await authenticate(event as unknown as APIGatewayProxyEventV2);
       return { isAuthorized: true, context: { sub: caller.sub, role: caller.role } };
     } catch (error) {
       // A valid token without a usable role is forbidden (403); every other failure is 401.
@@ -40,23 +40,4 @@ export function createGate(verifiers: ReadonlyMap<string, Authenticate>) {
       throw new Error(UNAUTHORIZED, { cause: error });
     }
   };
-}
-
-const none: GateContext = { sub: '', role: '' };
-
-function verifierFor(
-  event: APIGatewayRequestAuthorizerEventV2,
-  verifiers: ReadonlyMap<string, Authenticate>,
-): Authenticate {
-  const auth = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
-  const token = /^Bearer (\S+)$/.exec(auth?.trim() ?? '')?.[1];
-  let issuer: unknown;
-  try {
-    issuer = token ? decodeJwt(token).iss : undefined;
-  } catch {
-    issuer = undefined;
-  }
-  const verify = typeof issuer === 'string' ? verifiers.get(issuer) : undefined;
-  if (!verify) throw new Error(UNAUTHORIZED);
-  return verify;
 }
