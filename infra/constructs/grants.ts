@@ -95,7 +95,7 @@ export class Grants {
     );
   }
 
-  /** ops: queue and DLQ status, peek, redrive, re-enqueue, and a prefix-bounded listing. */
+  /** ops: queue and DLQ status, peek, redrive, re-enqueue, re-emit, and reading the bucket's keys. */
   ops(role: iam.Role): void {
     this.table(role);
     const all = Object.values(this.t.queues).flatMap(({ queue, dlq }) => [queue.queueArn, dlq.queueArn]);
@@ -126,17 +126,10 @@ export class Grants {
         resources: Object.values(this.t.queues).map(({ queue }) => queue.queueArn),
       }),
     );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.t.bucket.bucketArn],
-        conditions: {
-          StringLike: {
-            's3:prefix': [this.t.prefixes.photos, this.t.prefixes.originals].map((p) => `${p}*`),
-          },
-        },
-      }),
-    );
+    // Reconcile lists `photos/` and HEADs records' objects: a gone object must answer 404, not 403.
+    this.listForNotFound(role);
+    // Reconcile re-emits photo.received for a received photo whose event was lost.
+    this.putEvents(role);
     this.objects(role, ['s3:GetObject'], ['photos', 'originals']);
   }
 
