@@ -328,7 +328,8 @@ describe('IAM', () => {
       's3:PutObject /quarantine/*',
       's3:PutObject /thumbs/*',
     ]);
-    expect(s3Grants('booking')).toEqual([]);
+    // GET /quotes/{id} shows the quote's photos as presigned thumbnail GETs.
+    expect(s3Grants('booking')).toEqual(['s3:GetObject /thumbs/*']);
     expect(s3Grants('ops')).toEqual([
       's3:GetObject /originals/*',
       's3:GetObject /photos/*',

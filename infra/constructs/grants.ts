@@ -83,10 +83,11 @@ export class Grants {
     this.backoff(role, queue);
   }
 
-  /** booking: the table, its events and its two secrets. */
+  /** booking: the table, its events, its two secrets, and GETs for its quote photos' thumbnails. */
   booking(role: iam.Role): void {
     this.table(role);
     this.putEvents(role);
+    this.objects(role, ['s3:GetObject'], ['thumbs']);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
