@@ -201,6 +201,7 @@ export class QdnStack extends Stack {
         // The gate refuses a bad token by throwing (API Gateway's 401): errors there are callers'.
         alarmOnErrors: name !== 'authorizer',
       })),
+      api: api.api,
       oldestMessageSeconds: settings.oldestMessageAlarmSeconds,
       email: settings.alarmEmail,
     });

@@ -526,6 +526,11 @@ describe('alarms, dashboard and data', () => {
       );
       expect(throttles, name).toBeDefined();
     }
+    expect(
+      alarms.some(
+        ([, a]) => a.Properties.MetricName === '5xx' && a.Properties.Namespace === 'AWS/ApiGateway',
+      ),
+    ).toBe(true);
     expect(ofType(resources, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
     expect(ofType(resources, 'AWS::Logs::MetricFilter').length).toBeGreaterThanOrEqual(4);
   });

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -52,6 +53,7 @@ export class Monitoring extends Construct {
     props: {
       queues: QueuePair[];
       functions: WatchedFunction[];
+      api: apigw.HttpApi;
       oldestMessageSeconds: number;
       email?: string;
     },
@@ -129,6 +131,16 @@ export class Monitoring extends Construct {
       });
     }
 
+    // The functions answer 500 only for what they did not expect: each one is worth a look.
+    alarm('api-5xx', {
+      alarmDescription: 'The API answered 5xx (an unexpected error in a function or the gate).',
+      metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     const outcomes = this.outcomeMetrics(props.functions);
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
     dashboard.addWidgets(
@@ -160,12 +172,17 @@ export class Monitoring extends Construct {
       }),
     );
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Photo outcomes', left: outcomes, width: 12, stacked: true }),
+      new cloudwatch.GraphWidget({ title: 'Photo outcomes', left: outcomes, width: 8, stacked: true }),
+      new cloudwatch.GraphWidget({
+        title: 'API 4xx / 5xx',
+        left: [props.api.metricClientError(), props.api.metricServerError()],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Function errors and throttles',
         left: props.functions.map((w) => w.fn.metricErrors({ label: `${w.name} errors` })),
         right: props.functions.map((w) => w.fn.metricThrottles({ label: `${w.name} throttles` })),
-        width: 12,
+        width: 8,
       }),
     );
   }
