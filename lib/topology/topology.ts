@@ -23,7 +23,7 @@ const functions: Topology['functions'] = {
  * `local/` builds queues, pollers, rules and routes from it, `infra/` builds the AWS resources.
  */
 export const topology: Topology = {
-  lambdaRuntime: 'nodejs22.x',
+  lambdaRuntime: 'nodejs24.x',
   functions,
   buckets: {
     uploads: {
