@@ -3,8 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BodyMeter } from './body-meter.ts';
+import {
+  assertChecksum,
+  type Checksum,
+  type ChecksumAlgorithm,
+  checksumAlgorithmOf,
+  isChecksumValueHeader,
+} from './checksums.ts';
 import type { RequestContext } from './context.ts';
-import { invalidArgument, S3Error } from './errors.ts';
+import { invalidArgument, notImplemented, S3Error } from './errors.ts';
 import { announceCreated } from './notifications.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
@@ -12,6 +19,7 @@ import { authorizePost } from './post-auth.ts';
 import { readPostForm } from './post-form.ts';
 import { checkPolicy, type FormField, type SizeRange } from './post-policy.ts';
 import { encodeKeyPath } from './url-encoding.ts';
+import { assertHonourableWrite } from './write-options.ts';
 import { xmlDocument } from './xml.ts';
 
 // Built from parts: a literal `${...}` in a plain string reads like a template-literal slip.
@@ -47,8 +55,98 @@ function attributesFrom(fields: readonly FormField[]): ObjectAttributes {
   };
 }
 
-async function receiveFile(stream: Readable, range: SizeRange, store: ObjectStore): Promise<WrittenBody> {
+/** Form fields named like the PutObject headers they stand for (`acl` is `x-amz-acl`, `tagging` `x-amz-tagging`). */
+function asHeaderName(fieldName: string): string {
+  const name = fieldName.toLowerCase();
+  if (name === 'acl') return 'x-amz-acl';
+  if (name === 'tagging') return 'x-amz-tagging';
+  return name;
+}
+
+/** What the form promises about the file: its Content-MD5 and at most one flexible checksum. */
+interface FileDigests {
+  md5: string | undefined;
+  checksum: { algorithm: ChecksumAlgorithm; value: string | undefined } | undefined;
+}
+
+function fileDigests(fields: readonly FormField[]): FileDigests {
+  const md5Text = field(fields, 'content-md5');
+  let md5: string | undefined;
+  if (md5Text !== undefined) {
+    const digest = Buffer.from(md5Text, 'base64');
+    if (digest.length !== 16 || digest.toString('base64') !== md5Text) {
+      throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400);
+    }
+    md5 = digest.toString('hex');
+  }
+  const values = fields.filter((f) => isChecksumValueHeader(f.name));
+  if (values.length > 1) {
+    throw new S3Error(
+      'InvalidRequest',
+      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
+      400,
+    );
+  }
+  const [value] = values;
+  const requested = field(fields, 'x-amz-checksum-algorithm')?.toLowerCase();
+  const name =
+    value?.name.toLowerCase() ?? (requested === undefined ? undefined : `x-amz-checksum-${requested}`);
+  if (name === undefined) return { md5, checksum: undefined };
+  const algorithm = checksumAlgorithmOf(name);
+  if (!algorithm || (requested !== undefined && name !== `x-amz-checksum-${requested}`)) {
+    throw notImplemented(`${name} (this endpoint verifies CRC32, SHA1 and SHA256 checksums)`);
+  }
+  return { md5, checksum: { algorithm, value: value?.value } };
+}
+
+/** Checks the stored file against what the form promised; the checksum to keep with the object. */
+function verifyDigests(
+  digests: FileDigests,
+  body: WrittenBody & { checksum?: string },
+): Checksum | undefined {
+  if (digests.md5 !== undefined && digests.md5 !== body.md5) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, {
+      ExpectedDigest: Buffer.from(digests.md5, 'hex').toString('base64'),
+      CalculatedDigest: Buffer.from(body.md5, 'hex').toString('base64'),
+    });
+  }
+  if (!digests.checksum || body.checksum === undefined) return undefined;
+  const { algorithm, value } = digests.checksum;
+  // Without a value S3 computes the checksum the form asked for and keeps it.
+  if (value !== undefined) assertChecksum({ algorithm, value }, body.checksum);
+  return { algorithm, value: body.checksum };
+}
+
+/** `success_action_redirect` (or the older `redirect`) with S3's bucket, key and etag added to its query. */
+function redirectTarget(
+  fields: readonly FormField[],
+  bucket: string,
+  key: string,
+  etag: string,
+): string | undefined {
+  const text = field(fields, 'success_action_redirect') ?? field(fields, 'redirect');
+  if (text === undefined || text === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // S3 answers as if there were no redirect when the URL is not one.
+    return undefined;
+  }
+  url.searchParams.append('bucket', bucket);
+  url.searchParams.append('key', key);
+  url.searchParams.append('etag', `"${etag}"`);
+  return url.toString();
+}
+
+async function receiveFile(
+  stream: Readable,
+  range: SizeRange,
+  store: ObjectStore,
+  checksum: ChecksumAlgorithm | undefined,
+): Promise<WrittenBody & { checksum?: string }> {
   const meter = new BodyMeter({
+    checksum,
     maxBytes: range.max,
     tooLarge: (bytes) =>
       new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
@@ -70,7 +168,7 @@ async function receiveFile(stream: Readable, range: SizeRange, store: ObjectStor
         },
       );
     }
-    return { path, size: meter.bytes, md5: meter.md5() };
+    return { path, size: meter.bytes, md5: meter.md5(), checksum: meter.checksum() };
   } catch (error) {
     await store.discard(path);
     throw error;
@@ -86,6 +184,12 @@ function answer(
   etag: string,
 ): void {
   res.setHeader('ETag', `"${etag}"`);
+  const redirect = redirectTarget(fields, bucket, key, etag);
+  if (redirect !== undefined) {
+    res.writeHead(303, { Location: redirect, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
   res.setHeader('Location', location);
   const status = field(fields, 'success_action_status');
   if (status === '201') {
@@ -126,6 +230,8 @@ export async function postObject(
     );
   }
   const { server, bucket } = ctx;
+  // The authority of a form is inside it: the body must come before anything can be checked.
+  ctx.acceptBody();
   const form = await readPostForm(req);
   try {
     const { accessKeyId, policy } = await authorizePost(form.fields, server.region, server.verifiers);
@@ -133,8 +239,18 @@ export async function postObject(
     const range = checkPolicy(policy, fields, bucket.name, server.now());
     if (!form.file) throw invalidArgument('POST requires exactly one file upload per request.', 'file', '0');
     const key = validateKey(field(fields, 'key') ?? '');
-    const body = await receiveFile(form.file.stream, range, server.store);
-    const object = await server.store.commit(bucket.name, key, body, attributesFrom(fields));
+    const asHeaders = new Map(fields.map((f) => [asHeaderName(f.name), f.value]));
+    assertHonourableWrite((name) => asHeaders.get(name), asHeaders.keys());
+    const digests = fileDigests(fields);
+    const body = await receiveFile(form.file.stream, range, server.store, digests.checksum?.algorithm);
+    let object: Awaited<ReturnType<typeof server.store.commit>>;
+    try {
+      const checksum = verifyDigests(digests, body);
+      object = await server.store.commit(bucket.name, key, body, { ...attributesFrom(fields), checksum });
+    } catch (error) {
+      await server.store.discard(body.path);
+      throw error;
+    }
     await announceCreated(ctx, 'ObjectCreated:Post', object, accessKeyId);
     const location = `${ctx.baseUrl}/${bucket.name}/${encodeKeyPath(key)}`;
     answer(res, fields, location, bucket.name, key, object.etag);
