@@ -92,6 +92,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       });
     }
 
+    // This process is the queues' only consumer: what they hold in flight, its previous run held.
+    const released = queues.releaseInFlight();
+    if (Object.keys(released).length > 0) {
+      log.info('messages in flight when the previous process stopped are visible again', { released });
+    }
+
     const bus = new LocalEventBus({
       name: config.eventBusName,
       region: config.region,

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { emitOnce } from '../../lib/events/emit-once.ts';
+import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
 import { isOriginalKey, originalKey, parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import type { CounterRepository } from '../../lib/repo/counters.ts';
@@ -47,7 +48,7 @@ function emitReceived(
   detail: PhotoReceivedDetail,
 ): Promise<boolean> {
   return emitOnce(
-    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS },
+    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
     target,
     'photo.received',
     detail,

@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoProcessedDetail, PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { emitOnce } from '../../lib/events/emit-once.ts';
+import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { readAllHashed } from '../../lib/image/hash-stream.ts';
 import { ImageRejectedError } from '../../lib/image/image-errors.ts';
 import { renderThumbnails } from '../../lib/image/thumbnails.ts';
@@ -162,7 +163,7 @@ async function emitProcessed(
     sha256,
   };
   await emitOnce(
-    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS },
+    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
     ids,
     'photo.processed',
     detail,

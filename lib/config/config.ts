@@ -22,7 +22,8 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port().default(3000),
     QDN_DATA_DIR: z.string().min(1).default('.qdn'),
-    QDN_S3_PORT: port().default(0),
+    // Unset: PORT + 1, so grants issued before a restart still point at a live endpoint.
+    QDN_S3_PORT: port().optional(),
 
     // Endpoints (aws: unset, the SDK resolves them; local: filled in by the runtime)
     QDN_S3_ENDPOINT: url().optional(),
@@ -119,12 +120,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return toConfig(parsed.data);
 }
 
+/** The local S3 port that goes with an API port: the next one (a free one when the API takes any). */
+function s3PortFor(apiPort: number): number {
+  return apiPort === 0 || apiPort === 65_535 ? 0 : apiPort + 1;
+}
+
 function toConfig(env: Env): Config {
   return {
     runtime: env.QDN_RUNTIME,
     region: env.AWS_REGION,
     logLevel: env.QDN_LOG_LEVEL,
-    local: { host: env.HOST, port: env.PORT, dataDir: env.QDN_DATA_DIR, s3Port: env.QDN_S3_PORT },
+    local: {
+      host: env.HOST,
+      port: env.PORT,
+      dataDir: env.QDN_DATA_DIR,
+      s3Port: env.QDN_S3_PORT ?? s3PortFor(env.PORT),
+    },
     endpoints: {
       s3: env.QDN_S3_ENDPOINT,
       dynamodb: env.QDN_DYNAMODB_ENDPOINT,
