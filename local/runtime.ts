@@ -6,6 +6,7 @@ import type { Config } from '../lib/config/config.ts';
 import { createLogger } from '../lib/log/logger.ts';
 import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
+import { LOCAL_CREDENTIALS } from './auth/local-credentials.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
 import { startDynalite } from './dynamo/dynalite-server.ts';
 import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
@@ -18,8 +19,8 @@ import { QueueStore } from './queue/queue-store.ts';
 import { startS3Server } from './s3/server.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 
-/** The credentials the local S3 accepts and the local functions use. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
+/** The credentials the local endpoints accept and the local functions use. */
+export { LOCAL_CREDENTIALS };
 
 /** A running embedded runtime. */
 export interface Runtime {
