@@ -1755,6 +1755,94 @@ describe('local S3 endpoint', () => {
     });
   });
 
+  describe('what this endpoint does not implement is refused with S3 codes (local only)', () => {
+    const target = () => localTarget(server.url);
+    const path = (name: string) => `/${LOCAL_BUCKET}/refusals/${name}`;
+
+    it.each([
+      'retention',
+      'legal-hold',
+      'renameObject',
+      'torrent',
+      'acl',
+      'tagging',
+      'versioning',
+      'uploads',
+      'object-lock',
+      'attributes',
+    ])('answers ?%s with 501 NotImplemented, on PUT and on GET', async (subresource) => {
+      for (const method of ['PUT', 'GET']) {
+        const answer = await signedFetch(target(), {
+          method,
+          path: path(`${subresource}.txt`),
+          query: { [subresource]: '' },
+          body: method === 'PUT' ? Buffer.from('body') : undefined,
+        });
+        expect([method, answer.status, xmlText(answer.text, 'Code')]).toEqual([
+          method,
+          501,
+          'NotImplemented',
+        ]);
+      }
+    });
+
+    it.each([
+      [{ 'x-amz-server-side-encryption': 'aws:kms' }, 501, 'NotImplemented'],
+      [{ 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 501, 'NotImplemented'],
+      [{ 'x-amz-storage-class': 'GLACIER' }, 501, 'NotImplemented'],
+      [{ 'x-amz-acl': 'public-read' }, 403, 'AccessDenied'],
+      [{ 'x-amz-tagging': 'a=b' }, 501, 'NotImplemented'],
+      [{ 'x-amz-grant-read': 'id=someone' }, 501, 'NotImplemented'],
+      [{ 'if-none-match': '"abc"' }, 501, 'NotImplemented'],
+      [
+        {
+          'x-amz-server-side-encryption': 'AES256',
+          'x-amz-storage-class': 'STANDARD',
+          'x-amz-acl': 'private',
+        },
+        200,
+        undefined,
+      ],
+    ])('answers a PUT with %j as S3 answers an unsupported feature: %i %s', async (headers, status, code) => {
+      const name = `opts-${randomUUID()}.txt`;
+      const answer = await signedFetch(target(), {
+        method: 'PUT',
+        path: path(name),
+        headers,
+        body: Buffer.from('x'),
+      });
+      expect([answer.status, xmlText(answer.text, 'Code')]).toEqual([status, code]);
+    });
+
+    it('refuses a POST form asking for a public ACL or tags, and stores nothing', async () => {
+      const s3 = client(target());
+      for (const [name, value] of [
+        ['acl', 'public-read'],
+        ['tagging', '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>'],
+        ['x-amz-storage-class', 'BOGUS'],
+      ] as const) {
+        const objectKey = `refusals/post-${name}.txt`;
+        const { url, fields } = await createPresignedPost(s3, {
+          Bucket: LOCAL_BUCKET,
+          Key: objectKey,
+          Conditions: [
+            ['content-length-range', 1, 1024],
+            ['eq', `$${name}`, value],
+          ],
+          Fields: { [name]: value },
+          Expires: 300,
+        });
+        const answer = await postForm(url, { fields, file: Buffer.from('x') });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        const head = await s3
+          .send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: objectKey }))
+          .catch((e: S3ServiceException) => e);
+        expect((head as S3ServiceException).$metadata?.httpStatusCode).toBe(404);
+      }
+      s3.destroy();
+    });
+  });
+
   describe('request bodies and checksums (local only)', () => {
     let s3: S3Client;
     const target = () => localTarget(server.url);
