@@ -63,9 +63,11 @@ describe('the local event bus verifies SigV4 like the S3 endpoint (issue 11, fin
     const client = bus(LOCAL_CREDENTIALS);
     client.middlewareStack.add(
       (next) => async (args) => {
-        const request = args.request as { body: string };
+        const request = args.request as { body: string | Uint8Array };
+        const text =
+          typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
         // Same length: the Content-Length the SDK computed still holds.
-        request.body = request.body.replace('job-demo-1', 'job-demo-2');
+        request.body = text.replace('job-demo-1', 'job-demo-2');
         return next(args);
       },
       { step: 'finalizeRequest', priority: 'low', name: 'tamperAfterSigning' },

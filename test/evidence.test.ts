@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
 import { CounterRepository } from '../lib/repo/counters.ts';
 import { PhotoRepository } from '../lib/repo/photos.ts';
+import { topology } from '../lib/topology/topology.ts';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
 
 let stack: LocalStack;
@@ -124,5 +125,29 @@ describe('photo evidence cannot be swapped through its grant (issue 11, finding 
       new GetObjectCommand({ Bucket: bucket, Key: grant.key.replace(/^photos\//, 'originals/') }),
     );
     expect(sha256(Buffer.from((await kept.Body?.transformToByteArray()) ?? []))).toBe(listed.sha256);
+  });
+
+  it('acknowledges a duplicate of the accepted upload\'s event after the move: no "missing", no change', async () => {
+    const { grant } = await uploadReady();
+    const photos = new PhotoRepository(clients.dynamo, stack.runtime.functionConfig.tableName);
+    const before = await photos.get('job-demo-1', grant.photo_id);
+    const uploads = stack.runtime.queues;
+    const queue = topology.queues.uploads.name;
+    const record = {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: 'us-east-1',
+      eventTime: new Date().toISOString(),
+      eventName: 'ObjectCreated:Post',
+      s3: {
+        bucket: { name: stack.runtime.functionConfig.uploadsBucket },
+        object: { key: grant.key, size: before?.size, eTag: before?.etag, sequencer: before?.sequencer },
+      },
+    };
+    uploads.send(queue, JSON.stringify({ Records: [record] }));
+    await expect
+      .poll(() => uploads.counts(queue).visible + uploads.counts(queue).inFlight, { timeout: 15_000 })
+      .toBe(0);
+    expect(await photos.get('job-demo-1', grant.photo_id)).toEqual(before);
   });
 });
