@@ -1,3 +1,4 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../lib/topology/topology.ts';
@@ -77,5 +78,40 @@ describe('the local event bus verifies SigV4 like the S3 endpoint (issue 11, fin
     });
     expect(waiting()).toBe(before);
     client.destroy();
+  });
+});
+
+describe('the local DynamoDB verifies SigV4 with the same verifier (issue 11, finding 4)', () => {
+  const dynamo = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: stack.runtime.urls.dynamodb,
+      credentials,
+      maxAttempts: 1,
+    });
+
+  it('refuses unsigned, wrongly signed and unknown-key requests, and serves the local credentials', async () => {
+    const unsigned = await fetch(stack.runtime.urls.dynamodb, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        'content-type': 'application/x-amz-json-1.0',
+      },
+      body: '{}',
+    });
+    expect(unsigned.status).toBe(403);
+    const wrong = dynamo({ ...LOCAL_CREDENTIALS, secretAccessKey: 'guessed' });
+    await expect(wrong.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    const unknown = dynamo({ accessKeyId: 'someone', secretAccessKey: 'else' });
+    await expect(unknown.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+    const local = dynamo(LOCAL_CREDENTIALS);
+    expect((await local.send(new ListTablesCommand({}))).TableNames).toContain(
+      stack.runtime.functionConfig.tableName,
+    );
+    for (const c of [wrong, unknown, local]) c.destroy();
   });
 });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/topology/table.ts';
+import { createRequestVerifier } from '../auth/verify-request.ts';
+import { startVerifyingProxy } from '../auth/verifying-proxy.ts';
 
 /** A running dynalite: its endpoint and how to stop it. */
 export interface LocalDynamo {
@@ -12,8 +14,9 @@ export interface LocalDynamo {
 }
 
 /**
- * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, and creates the pipeline's
- * table from the shared definition when it does not exist yet (a second start reuses it).
+ * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, behind the shared SigV4
+ * check (only `credentials` get in), and creates the pipeline's table from the shared definition
+ * when it does not exist yet (a second start reuses it).
  */
 export async function startDynalite(options: {
   host: string;
@@ -30,7 +33,18 @@ export async function startDynalite(options: {
     server.listen(0, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host}:${port}`;
+  // dynalite only checks that a signature is there: the shared verifier checks that it is right.
+  const front = await startVerifyingProxy({
+    host: options.host,
+    upstream: { host: options.host, port },
+    verify: createRequestVerifier({
+      service: 'dynamodb',
+      region: options.region,
+      credentials: [options.credentials],
+    }),
+    contentType: 'application/x-amz-json-1.0',
+  });
+  const url = front.url;
   const client = new DynamoDBClient({
     endpoint: url,
     region: options.region,
@@ -45,7 +59,9 @@ export async function startDynalite(options: {
   }
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      await front.close();
+      await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
+    },
   };
 }
