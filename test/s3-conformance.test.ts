@@ -1814,6 +1814,27 @@ describe('local S3 endpoint', () => {
       expect([answer.status, xmlText(answer.text, 'Code')]).toEqual([status, code]);
     });
 
+    it.each([
+      ['GET', { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 400, 'InvalidRequest'],
+      ['HEAD', { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 400, undefined],
+      ['GET', { 'x-amz-server-side-encryption': 'AES256' }, 400, 'InvalidArgument'],
+      ['DELETE', { 'x-amz-bypass-governance-retention': 'true' }, 501, 'NotImplemented'],
+    ])(
+      'refuses %s with %j: %i %s, and leaves the object as it was',
+      async (method, headers, status, code) => {
+        const name = `read-${randomUUID()}.txt`;
+        const put = await signedFetch(target(), {
+          method: 'PUT',
+          path: path(name),
+          body: Buffer.from('kept'),
+        });
+        expect(put.status).toBe(200);
+        const answer = await signedFetch(target(), { method, path: path(name), headers });
+        expect([answer.status, xmlText(answer.text, 'Code')]).toEqual([status, code]);
+        expect((await signedFetch(target(), { method: 'GET', path: path(name) })).text).toBe('kept');
+      },
+    );
+
     it('refuses a POST form asking for a public ACL or tags, and stores nothing', async () => {
       const s3 = client(target());
       for (const [name, value] of [

@@ -11,6 +11,7 @@ import { postObject } from './post-object.ts';
 import { putObject } from './put-object.ts';
 import { hasQuery, parseTarget, queryValue, type RequestTarget } from './request-target.ts';
 import { assertWriteCondition, writeCondition } from './write-conditions.ts';
+import { assertHonourableReadOrDelete } from './write-options.ts';
 import { errorXml } from './xml.ts';
 
 /** Sub-resources of S3 this endpoint does not serve; a request naming one is not a plain object call. */
@@ -94,6 +95,7 @@ async function routeObject(
   target: RequestTarget,
 ) {
   const method = req.method ?? '';
+  assertHonourableReadOrDelete(method, Object.keys(req.headers));
   if (method === 'GET' || method === 'HEAD') return getObject(req, res, ctx, target);
   if (method === 'DELETE') {
     const condition = writeCondition(req.headers, 'delete');

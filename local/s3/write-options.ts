@@ -83,3 +83,30 @@ export function assertHonourableWrite(
     throw invalidArgument('', 'x-amz-acl', acl);
   }
 }
+
+/**
+ * Refuses options of a read or delete this endpoint would otherwise ignore: SSE-C keys on a
+ * GET or HEAD (nothing here is stored with one: S3's 400), an encryption header on a read, and
+ * the MFA and object-lock bypass of DeleteObject (501).
+ */
+export function assertHonourableReadOrDelete(method: string, names: Iterable<string>): void {
+  for (const name of names) {
+    if (method === 'DELETE') {
+      if (name === 'x-amz-mfa' || name === 'x-amz-bypass-governance-retention') throw notImplemented(name);
+      continue;
+    }
+    if (name.startsWith('x-amz-server-side-encryption-customer-')) {
+      throw new S3Error(
+        'InvalidRequest',
+        'The encryption parameters are not applicable to this object.',
+        400,
+      );
+    }
+    if (name === 'x-amz-server-side-encryption') {
+      throw invalidArgument(
+        'x-amz-server-side-encryption header is not supported for this operation.',
+        'x-amz-server-side-encryption',
+      );
+    }
+  }
+}
