@@ -1302,6 +1302,34 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
         expect(await content(objectKey)).toBe('first');
       });
 
+      it('copies with If-None-Match: * only to a free key (412 over an existing object)', async () => {
+        const source = key('cond/copy-source.txt');
+        const destination = key('cond/copy-destination.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: source, Body: 'checked' }));
+        const copied = await s3.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: destination,
+            CopySource: copySource(target.bucket, source),
+            IfNoneMatch: '*',
+          }),
+        );
+        expect(copied.$metadata.httpStatusCode).toBe(200);
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: source, Body: 'replaced' }));
+        const error = await sdkError(
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: destination,
+              CopySource: copySource(target.bucket, source),
+              IfNoneMatch: '*',
+            }),
+          ),
+        );
+        expect(error.$metadata.httpStatusCode).toBe(412);
+        expect(await content(destination)).toBe('checked');
+      });
+
       it('honours If-Match on PUT and DELETE of an object created by a POST form (412 when it differs)', async () => {
         const objectKey = key('cond/posted.txt');
         const { url, fields } = await presignedPost(objectKey);
