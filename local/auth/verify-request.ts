@@ -4,25 +4,9 @@ import { authenticate } from '../s3/auth.ts';
 import { S3Error } from '../s3/errors.ts';
 import { parseTarget } from '../s3/request-target.ts';
 import { type Credential, SigV4Verifier } from '../s3/sigv4.ts';
+import { AwsAuthError } from './errors.ts';
 
-/** An AWS JSON-protocol authentication failure: the `__type` the SDK maps to its exception, and a status. */
-export class AwsAuthError extends Error {
-  override readonly name = 'AwsAuthError';
-
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** The JSON body AWS answers with (`{"__type", "message"}`). */
-  body(): { __type: string; message: string } {
-    return { __type: this.type, message: this.message };
-  }
-}
+export { AwsAuthError };
 
 /** What a local JSON endpoint accepts: its service name in the credential scope, region, keys, clock. */
 export interface RequestVerifierOptions {
