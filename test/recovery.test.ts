@@ -250,4 +250,22 @@ describe('npm start (issue 11, finding 6)', () => {
       await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
     }
   }, 60_000);
+
+  it('names QDN_S3_PORT when the port of the S3 endpoint (PORT + 1) is the busy one', async () => {
+    const port = await freePortPair();
+    const blocker = await listen(port + 1);
+    try {
+      const child = startRuntimeProcess(port, dataDir);
+      expect(await child.exited).toBe(1);
+      const lines = child
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('{'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Port 127.0.0.1:${port + 1} is already in use`);
+      expect(lines[0]).toContain('set QDN_S3_PORT to a free port');
+    } finally {
+      await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
+    }
+  }, 60_000);
 });
