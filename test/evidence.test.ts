@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../lib/aws/clients.ts';
@@ -96,6 +97,44 @@ describe('photo evidence cannot be swapped through its grant (issue 11, finding 
       })
       .toBe(refusedBefore + 1);
     expect(await exists(grant.key)).toBe(false);
+    // Set aside where ops can look, as a record apart from the photo's.
+    const refusals = await clients.dynamo.send(
+      new QueryCommand({
+        TableName: stack.runtime.functionConfig.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `REFUSED#job-demo-1#${grant.photo_id}` },
+      }),
+    );
+    expect(refusals.Items).toHaveLength(1);
+    const refusal = refusals.Items?.[0] as { sequencer: string; setAsideAs: string; etag: string };
+    expect(await exists(refusal.setAsideAs)).toBe(true);
+    expect(refusal.setAsideAs).toMatch(/^quarantine\/photos\/job-demo-1\//);
+    // A duplicate delivery of the replay's event is counted once.
+    const queue = topology.queues.uploads.name;
+    stack.runtime.queues.send(
+      queue,
+      JSON.stringify({
+        Records: [
+          {
+            eventVersion: '2.1',
+            eventSource: 'aws:s3',
+            awsRegion: 'us-east-1',
+            eventTime: new Date().toISOString(),
+            eventName: 'ObjectCreated:Post',
+            s3: {
+              bucket: { name: stack.runtime.functionConfig.uploadsBucket },
+              object: { key: grant.key, size: html.length, eTag: refusal.etag, sequencer: refusal.sequencer },
+            },
+          },
+        ],
+      }),
+    );
+    await expect
+      .poll(() => stack.runtime.queues.counts(queue).visible + stack.runtime.queues.counts(queue).inFlight, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    expect((await counters.read())['photos.replaced_refused']).toBe(refusedBefore + 1);
     const after = await photos.get('job-demo-1', grant.photo_id);
     expect(kept(after as never)).toEqual(kept(before as never));
     // Admins fetch the original: exactly the checked bytes, hashing to the recorded SHA-256.

@@ -5,10 +5,10 @@ import { isLastAttempt } from '../../lib/events/attempts.ts';
 import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
 import { s3NotificationBody } from '../../lib/events/s3-event.ts';
 import { createLogger } from '../../lib/log/logger.ts';
-import { CounterRepository } from '../../lib/repo/counters.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
+import { RefusedReplacements } from '../../lib/repo/refused-replacements.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { type OnUploadDeps, processS3Record } from './process-record.ts';
 
@@ -43,7 +43,7 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     jobs: new JobRepository(clients.dynamo, config.tableName),
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     transitions: new PhotoTransitions(clients.dynamo, config.tableName),
-    counters: new CounterRepository(clients.dynamo, config.tableName),
+    refusals: new RefusedReplacements(clients.dynamo, config.tableName),
     logger,
     now: overrides.now ?? Date.now,
   };

@@ -7,11 +7,11 @@ import { emitOnce } from '../../lib/events/emit-once.ts';
 import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
 import { isOriginalKey, originalKey, parsePhotoKey } from '../../lib/keys/photo-keys.ts';
-import type { CounterRepository } from '../../lib/repo/counters.ts';
 import type { JobRepository } from '../../lib/repo/jobs.ts';
 import { FINAL_STATUSES, type Photo } from '../../lib/repo/photo.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
+import type { RefusedReplacements } from '../../lib/repo/refused-replacements.ts';
 import { copyAccepted, deleteIfUnchanged } from '../../lib/s3/accept-original.ts';
 import { OriginalTakenError } from '../../lib/s3/errors.ts';
 import { setAsideRejected, setAsideReplacement } from '../../lib/s3/move-object.ts';
@@ -29,8 +29,8 @@ export interface OnUploadDeps {
   jobs: JobRepository;
   photos: PhotoRepository;
   transitions: PhotoTransitions;
-  /** Counts refused replacements (`photos.replaced_refused`) for ops. */
-  counters: CounterRepository;
+  /** Records and counts refused replacements (`photos.replaced_refused`) for ops. */
+  refusals: RefusedReplacements;
   logger: Logger;
   now: () => number;
 }
@@ -100,7 +100,7 @@ async function refuseReplacement(
   photo: Photo,
   log: (message: string, extra?: Record<string, unknown>) => void,
 ): Promise<void> {
-  await setAsideReplacement(
+  const setAsideAs = await setAsideReplacement(
     deps.s3,
     bucket,
     key,
@@ -108,7 +108,16 @@ async function refuseReplacement(
     etag ?? undefined,
     deps.config.uploads.rejectedOriginals,
   );
-  await deps.counters.add({ 'photos.replaced_refused': 1 });
+  const recorded = await deps.refusals.record({
+    jobId: photo.jobId,
+    photoId: photo.photoId,
+    sequencer,
+    key,
+    etag,
+    setAsideAs,
+    refusedAt: new Date(deps.now()).toISOString(),
+  });
+  if (!recorded) return log('replacement already refused; duplicate event acknowledged');
   deps.logger.warn('a later upload to an accepted photo was refused and set aside', {
     correlation_id: photo.photoId,
     job_id: photo.jobId,
@@ -116,6 +125,7 @@ async function refuseReplacement(
     sequencer,
     status: photo.status,
     reason_code: 'replacement_refused',
+    set_aside_as: setAsideAs,
   });
   log('replacement refused');
 }

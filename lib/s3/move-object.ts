@@ -50,18 +50,20 @@ function isChanged(error: unknown): boolean {
 
 /**
  * Sets aside a later write to an accepted photo's upload key (a replay of its grant) under
- * `quarantine/`, named by its sequencer so each refused object is kept, or deletes it.
+ * `quarantine/`, named by its sequencer so each refused object is kept, or deletes it. Returns
+ * where it went (null when deleted).
  */
-export function setAsideReplacement(
+export async function setAsideReplacement(
   s3: S3Client,
   bucket: string,
   key: string,
   sequencer: string,
   etag: string | undefined,
   mode: 'quarantine' | 'delete',
-): Promise<void> {
+): Promise<string | null> {
   const destination = mode === 'quarantine' ? `${quarantineKey(key)}.replaced-${sequencer}` : null;
-  return moveOrDelete(s3, bucket, key, destination, etag);
+  await moveOrDelete(s3, bucket, key, destination, etag);
+  return destination;
 }
 
 /** Sets a rejected original aside as configured: moved under `quarantine/`, or deleted. */
