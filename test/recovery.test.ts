@@ -35,6 +35,14 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
   };
 }
 
+/** The exit code, or 'still running' after `ms` (the caller then kills it). */
+function exitWithin(child: Child, ms: number): Promise<number | null | 'still running'> {
+  return Promise.race([
+    child.exited,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref()),
+  ]);
+}
+
 function startRuntimeProcess(port: number, dataDir: string): Child {
   return start(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     PORT: String(port),
@@ -236,9 +244,9 @@ describe('npm start (issue 11, finding 6)', () => {
   it('says in one plain line which variable to change when the port is busy', async () => {
     const port = await freePortPair();
     const blocker = await listen(port);
+    const child = startRuntimeProcess(port, dataDir);
     try {
-      const child = startRuntimeProcess(port, dataDir);
-      expect(await child.exited).toBe(1);
+      expect(await exitWithin(child, 30_000)).toBe(1);
       const lines = child
         .output()
         .split('\n')
@@ -247,6 +255,8 @@ describe('npm start (issue 11, finding 6)', () => {
         `Port 127.0.0.1:${port} is already in use: set PORT to a free port (e.g. PORT=${port + 100} npm start).`,
       ]);
     } finally {
+      // A runtime that started anyway is not left running.
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
       await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
     }
   }, 60_000);
@@ -254,9 +264,9 @@ describe('npm start (issue 11, finding 6)', () => {
   it('names QDN_S3_PORT when the port of the S3 endpoint (PORT + 1) is the busy one', async () => {
     const port = await freePortPair();
     const blocker = await listen(port + 1);
+    const child = startRuntimeProcess(port, dataDir);
     try {
-      const child = startRuntimeProcess(port, dataDir);
-      expect(await child.exited).toBe(1);
+      expect(await exitWithin(child, 30_000)).toBe(1);
       const lines = child
         .output()
         .split('\n')
@@ -265,6 +275,8 @@ describe('npm start (issue 11, finding 6)', () => {
       expect(lines[0]).toContain(`Port 127.0.0.1:${port + 1} is already in use`);
       expect(lines[0]).toContain('set QDN_S3_PORT to a free port');
     } finally {
+      // A runtime that started anyway is not left running.
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
       await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
     }
   }, 60_000);
