@@ -3,21 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BodyMeter } from './body-meter.ts';
-import {
-  assertChecksum,
-  type Checksum,
-  type ChecksumAlgorithm,
-  checksumAlgorithmOf,
-  isChecksumValueHeader,
-} from './checksums.ts';
+import type { ChecksumAlgorithm } from './checksums.ts';
 import type { RequestContext } from './context.ts';
-import { invalidArgument, notImplemented, S3Error } from './errors.ts';
+import { invalidArgument, S3Error } from './errors.ts';
 import { announceCreated } from './notifications.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
 import { authorizePost } from './post-auth.ts';
+import { fileDigests, verifyDigests } from './post-digests.ts';
 import { readPostForm } from './post-form.ts';
 import { checkPolicy, type FormField, type SizeRange } from './post-policy.ts';
+import { redirectTarget } from './post-redirect.ts';
 import { encodeKeyPath } from './url-encoding.ts';
 import { assertHonourableWrite } from './write-options.ts';
 import { xmlDocument } from './xml.ts';
@@ -61,82 +57,6 @@ function asHeaderName(fieldName: string): string {
   if (name === 'acl') return 'x-amz-acl';
   if (name === 'tagging') return 'x-amz-tagging';
   return name;
-}
-
-/** What the form promises about the file: its Content-MD5 and at most one flexible checksum. */
-interface FileDigests {
-  md5: string | undefined;
-  checksum: { algorithm: ChecksumAlgorithm; value: string | undefined } | undefined;
-}
-
-function fileDigests(fields: readonly FormField[]): FileDigests {
-  const md5Text = field(fields, 'content-md5');
-  let md5: string | undefined;
-  if (md5Text !== undefined) {
-    const digest = Buffer.from(md5Text, 'base64');
-    if (digest.length !== 16 || digest.toString('base64') !== md5Text) {
-      throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400);
-    }
-    md5 = digest.toString('hex');
-  }
-  const values = fields.filter((f) => isChecksumValueHeader(f.name));
-  if (values.length > 1) {
-    throw new S3Error(
-      'InvalidRequest',
-      'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.',
-      400,
-    );
-  }
-  const [value] = values;
-  const requested = field(fields, 'x-amz-checksum-algorithm')?.toLowerCase();
-  const name =
-    value?.name.toLowerCase() ?? (requested === undefined ? undefined : `x-amz-checksum-${requested}`);
-  if (name === undefined) return { md5, checksum: undefined };
-  const algorithm = checksumAlgorithmOf(name);
-  if (!algorithm || (requested !== undefined && name !== `x-amz-checksum-${requested}`)) {
-    throw notImplemented(`${name} (this endpoint verifies CRC32, SHA1 and SHA256 checksums)`);
-  }
-  return { md5, checksum: { algorithm, value: value?.value } };
-}
-
-/** Checks the stored file against what the form promised; the checksum to keep with the object. */
-function verifyDigests(
-  digests: FileDigests,
-  body: WrittenBody & { checksum?: string },
-): Checksum | undefined {
-  if (digests.md5 !== undefined && digests.md5 !== body.md5) {
-    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, {
-      ExpectedDigest: Buffer.from(digests.md5, 'hex').toString('base64'),
-      CalculatedDigest: Buffer.from(body.md5, 'hex').toString('base64'),
-    });
-  }
-  if (!digests.checksum || body.checksum === undefined) return undefined;
-  const { algorithm, value } = digests.checksum;
-  // Without a value S3 computes the checksum the form asked for and keeps it.
-  if (value !== undefined) assertChecksum({ algorithm, value }, body.checksum);
-  return { algorithm, value: body.checksum };
-}
-
-/** `success_action_redirect` (or the older `redirect`) with S3's bucket, key and etag added to its query. */
-function redirectTarget(
-  fields: readonly FormField[],
-  bucket: string,
-  key: string,
-  etag: string,
-): string | undefined {
-  const text = field(fields, 'success_action_redirect') ?? field(fields, 'redirect');
-  if (text === undefined || text === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // S3 answers as if there were no redirect when the URL is not one.
-    return undefined;
-  }
-  url.searchParams.append('bucket', bucket);
-  url.searchParams.append('key', key);
-  url.searchParams.append('etag', `"${etag}"`);
-  return url.toString();
 }
 
 async function receiveFile(
