@@ -2,21 +2,35 @@ import { loadConfig } from '../lib/config/config.ts';
 import { ConfigError } from '../lib/config/errors.ts';
 import { seedJobs, seedUsers } from './identity/seed-data.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
+import { assertPortFree, describeStartFailure, type Ports } from './start-failure.ts';
 
-/** `npm start`: the whole pipeline in one process, with a banner saying how to use it. */
+/**
+ * `npm start` (`node --import tsx local/main.ts`): the whole pipeline in one process that owns
+ * its signals — no wrapper process that a SIGTERM would stop while the runtime keeps running —
+ * with a banner saying how to use it.
+ */
 async function main(): Promise<void> {
   // The SDK warns once per process that releases after January 2027 need Node 22; the lockfile
   // pins working versions (see README), so keep the banner readable.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let runtime: Runtime;
+  let ports: Ports | undefined;
   try {
     const config = loadConfig(process.env);
     if (config.runtime !== 'local') {
       throw new ConfigError([`QDN_RUNTIME: expected "local" for npm start (received "${config.runtime}")`]);
     }
+    ports = {
+      host: config.local.host,
+      api: config.local.port,
+      s3: config.local.s3Port,
+      s3Explicit: Boolean(process.env.QDN_S3_PORT),
+    };
+    // Before anything starts: a busy port found half-way would leave parts to unwind.
+    for (const port of [ports.api, ports.s3]) await assertPortFree(ports.host, port);
     runtime = await startRuntime(config);
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(describeStartFailure(error, ports) ?? error);
     process.exit(1);
   }
   printBanner(runtime);

@@ -6,6 +6,7 @@ import type { Config } from '../lib/config/config.ts';
 import { createLogger } from '../lib/log/logger.ts';
 import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
+import { LOCAL_CREDENTIALS } from './auth/local-credentials.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
 import { startDynalite } from './dynamo/dynalite-server.ts';
 import { FaultSwitch } from './faults/faults.ts';
@@ -23,8 +24,8 @@ import { Scheduler } from './schedule/scheduler.ts';
 import { type StripeStandIn, startStripeStandIn } from './stripe/stand-in.ts';
 import { loadWebhookSecret } from './stripe/webhook-secret.ts';
 
-/** The credentials the local S3 accepts and the local functions use. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'qdnlocal', secretAccessKey: 'qdnlocalsecret' };
+/** The credentials the local endpoints accept and the local functions use. */
+export { LOCAL_CREDENTIALS };
 
 /** A running embedded runtime. */
 export interface Runtime {
@@ -102,6 +103,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       });
     }
 
+    // This process is the queues' only consumer: what they hold in flight, its previous run held.
+    const released = queues.releaseInFlight();
+    if (Object.keys(released).length > 0) {
+      log.info('messages in flight when the previous process stopped are visible again', { released });
+    }
+
     const bus = new LocalEventBus({
       name: config.eventBusName,
       region: config.region,
@@ -145,7 +152,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       webRoot: resolve(options.webRoot ?? join(import.meta.dirname, '..', 'web')),
       bus,
       faults,
-      sqs: { store: queues, baseUrl: () => urls.api },
+      sqs: { store: queues, baseUrl: () => urls.api, region: config.region },
       identity,
       ready: () => ready,
       log,

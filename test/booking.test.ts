@@ -258,7 +258,7 @@ describe('quote photos carried into the job', () => {
       (q) => q.body.photos[0].thumbnails !== null,
     );
     expect((await fetch(shown.body.photos[0].thumbnails.small)).status).toBe(200);
-    expect(JSON.stringify(shown.body)).not.toContain('photos/quote-');
+    expect(JSON.stringify(shown.body)).not.toMatch(/(photos|originals)\/quote-/);
     expect(listed.status).toBe(200);
     expect(listed.body.photos.map((p: { photo_id: string }) => p.photo_id)).toEqual([
       grant.body.photo_id,
@@ -267,6 +267,12 @@ describe('quote photos carried into the job', () => {
     for (const photo of listed.body.photos) {
       expect(photo.thumbnails.small).toMatch(/^http/);
       expect((await fetch(photo.thumbnails.small)).status).toBe(200);
+      // The evidence of a quote photo is found under the job it became part of.
+      const original = await stack.call('GET', `/photos/${photo.photo_id}/original?job_id=${jobId}`, {
+        token: admin,
+      });
+      expect(original.status).toBe(200);
+      expect(original.body.sha256).toBe(photo.sha256);
     }
     // The job: the quote's customer, size, date, and the site from the photo's EXIF.
     const { dynamo } = createAwsClients(stack.runtime.functionConfig);

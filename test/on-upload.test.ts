@@ -189,7 +189,7 @@ describe('on-upload', () => {
     expect(b).toMatchObject({
       status: 'rejected',
       reasonCode: 'too_large',
-      reason: expect.stringContaining(String(MAX)),
+      reason: expect.stringContaining(`larger than ${+(MAX / 1024).toFixed(1)} KB`),
     });
     // Rejected on the size in the event alone, and moved aside server-side: never read at all.
     expect(probe.gets.filter((g) => g.key.endsWith(big))).toHaveLength(0);

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpsHandler } from '../functions/ops/app.ts';
 import { createAwsClients } from '../lib/aws/clients.ts';
+import { originalKey } from '../lib/keys/photo-keys.ts';
 import { topology } from '../lib/topology/topology.ts';
 import type { Topology } from '../lib/topology/types.ts';
 import { LocalQueueAdmin } from '../local/queue/queue-admin.ts';
@@ -137,13 +138,13 @@ describe('ops against the local runtime', () => {
     expect(after.queues[1]).toMatchObject({ visible: 0, in_flight: 0, dlq: { visible: 0 } });
     expect((await stack.call('GET', '/ops/dlq/thumbnails', { token: admin })).body.messages).toEqual([]);
 
-    // A record whose object is gone is reported by reconcile (and left as it is).
-    await s3.send(
-      new DeleteObjectCommand({
-        Bucket: 'qdn-uploads',
-        Key: (await photo(photoId)).key ?? `photos/job-demo-1/${photoId}.jpg`,
-      }),
+    // A record whose object is gone is reported by reconcile (and left as it is). The accepted
+    // original is kept under originals/ (the upload under photos/ is gone once it was checked).
+    const kept = originalKey({ jobId: 'job-demo-1', photoId, ext: 'jpg' });
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'qdn-uploads', Prefix: kept }))).KeyCount).toBe(
+      1,
     );
+    await s3.send(new DeleteObjectCommand({ Bucket: 'qdn-uploads', Key: kept }));
     const orphaned = await stack.call('POST', '/ops/reconcile', { token: admin, body: { min_age_s: 0 } });
     expect(orphaned.body.actions).toContainEqual(
       expect.objectContaining({ action: 'orphan', photo_id: photoId, status: 'ready' }),

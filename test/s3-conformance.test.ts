@@ -213,6 +213,112 @@ function putUntilAnswered(
 }
 
 /**
+ * A request signed in the Authorization header as the SDK signs one, with a query (sub-resources
+ * such as `?retention`) and any headers; `path` is `/bucket/key`, already URL-encoded.
+ */
+async function signedFetch(
+  target: ConformanceTarget,
+  init: {
+    method: string;
+    path: string;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: Buffer;
+  },
+): Promise<Answer> {
+  const endpoint = new URL(target.endpoint);
+  const body = init.body ?? Buffer.alloc(0);
+  const query = init.query ?? {};
+  const signer = new SignatureV4({
+    credentials: target.credentials,
+    region: target.region,
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: init.method,
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: endpoint.port === '' ? undefined : Number(endpoint.port),
+      path: init.path,
+      query,
+      headers: {
+        host: endpoint.host,
+        'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        ...init.headers,
+      },
+      body,
+    }),
+  );
+  const { host: _host, ...headers } = signed.headers;
+  const search = Object.entries(query)
+    .map(([name, value]) =>
+      value === '' ? encodeURIComponent(name) : `${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+    )
+    .join('&');
+  const url = `${target.endpoint}${init.path}${search === '' ? '' : `?${search}`}`;
+  const hasBody = init.method !== 'GET' && init.method !== 'HEAD' && init.method !== 'DELETE';
+  return read(
+    await fetch(url, { method: init.method, headers, body: hasBody ? new Uint8Array(body) : undefined }),
+  );
+}
+
+/** Whether a PUT with `Expect: 100-continue` was told to continue, and what it was answered. */
+function putExpectingContinue(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ continued: boolean; status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'PUT', headers: { ...headers, expect: '100-continue' } });
+    let continued = false;
+    req.on('continue', () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => {
+        resolve({ continued, status: res.statusCode ?? 0 });
+        req.destroy();
+      });
+    });
+    req.on('error', (error) => {
+      if (!continued) reject(error);
+    });
+    req.flushHeaders();
+  });
+}
+
+/** A multipart form written by hand where every part, fields too, carries a `filename` (python-requests' way). */
+async function postFormAllParts(url: string, fields: Record<string, string>, file: Buffer): Promise<Answer> {
+  const boundary = `----qdn${randomUUID().replaceAll('-', '')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\n\r\n${value}\r\n`,
+      ),
+    );
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat(parts),
+  });
+  return read(answer);
+}
+
+/**
  * The behaviours the photo pipeline relies on, driven only through the AWS SDK, presigned
  * POST/GET and fetch, so they hold for the local endpoint and for S3 (or MinIO, LocalStack).
  */
@@ -1138,6 +1244,306 @@ function defineConformanceSuite(name: string, getTarget: () => ConformanceTarget
       });
     });
 
+    describe('what S3 refuses (unsupported sub-resources and options, conditional writes)', () => {
+      const objectPath = (objectKey: string) =>
+        `/${target.bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
+
+      async function content(objectKey: string): Promise<string> {
+        const got = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        return (await got.Body?.transformToString()) ?? '';
+      }
+
+      it.each(['retention', 'legal-hold', 'renameObject'])(
+        'never takes PUT ?%s as a plain PutObject: refused, the object unchanged',
+        async (subresource) => {
+          const objectKey = key(`sub/${subresource}.txt`);
+          await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'original' }));
+          const answer = await signedFetch(target, {
+            method: 'PUT',
+            path: objectPath(objectKey),
+            query: { [subresource]: '' },
+            body: Buffer.from('<Retention>replaced</Retention>'),
+          });
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(await content(objectKey)).toBe('original');
+        },
+      );
+
+      it.each(['torrent', 'retention', 'legal-hold'])(
+        'never answers GET ?%s with the object bytes',
+        async (subresource) => {
+          const objectKey = key(`sub/get-${subresource}.txt`);
+          await s3.send(
+            new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'secret-bytes' }),
+          );
+          const answer = await signedFetch(target, {
+            method: 'GET',
+            path: objectPath(objectKey),
+            query: { [subresource]: '' },
+          });
+          expect(answer.text).not.toBe('secret-bytes');
+          if (subresource !== 'torrent') expect(answer.status).toBeGreaterThanOrEqual(400);
+        },
+      );
+
+      it('refuses If-None-Match: * on PUT over an existing object (412), writes a new one', async () => {
+        const objectKey = key('cond/none-match.txt');
+        const first = await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'first', IfNoneMatch: '*' }),
+        );
+        expect(first.$metadata.httpStatusCode).toBe(200);
+        const error = await sdkError(
+          s3.send(
+            new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'second', IfNoneMatch: '*' }),
+          ),
+        );
+        expect(error.$metadata.httpStatusCode).toBe(412);
+        expect(error.name).toBe('PreconditionFailed');
+        expect(await content(objectKey)).toBe('first');
+      });
+
+      it('copies with If-None-Match: * only to a free key (412 over an existing object)', async () => {
+        const source = key('cond/copy-source.txt');
+        const destination = key('cond/copy-destination.txt');
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: source, Body: 'checked' }));
+        const copied = await s3.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: destination,
+            CopySource: copySource(target.bucket, source),
+            IfNoneMatch: '*',
+          }),
+        );
+        expect(copied.$metadata.httpStatusCode).toBe(200);
+        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: source, Body: 'replaced' }));
+        const error = await sdkError(
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: target.bucket,
+              Key: destination,
+              CopySource: copySource(target.bucket, source),
+              IfNoneMatch: '*',
+            }),
+          ),
+        );
+        expect(error.$metadata.httpStatusCode).toBe(412);
+        expect(await content(destination)).toBe('checked');
+      });
+
+      it('honours If-Match on PUT and DELETE of an object created by a POST form (412 when it differs)', async () => {
+        const objectKey = key('cond/posted.txt');
+        const { url, fields } = await presignedPost(objectKey);
+        const posted = await postForm(url, { fields, file: Buffer.from('posted') });
+        expect(posted.status).toBe(204);
+        const etag = posted.headers.get('etag') ?? '';
+        const wrong = `"${md5('something else')}"`;
+        const putError = await sdkError(
+          s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'x', IfMatch: wrong })),
+        );
+        expect(putError.$metadata.httpStatusCode).toBe(412);
+        const deleteError = await sdkError(
+          s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: objectKey, IfMatch: wrong })),
+        );
+        expect(deleteError.$metadata.httpStatusCode).toBe(412);
+        expect(await content(objectKey)).toBe('posted');
+        const replaced = await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: 'replaced', IfMatch: etag }),
+        );
+        expect(replaced.$metadata.httpStatusCode).toBe(200);
+        const deleted = await s3.send(
+          new DeleteObjectCommand({ Bucket: target.bucket, Key: objectKey, IfMatch: replaced.ETag }),
+        );
+        expect(deleted.$metadata.httpStatusCode).toBe(204);
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('never keeps SSE-C or KMS data in clear: refused, or really encrypted', async () => {
+        const objectKey = key('sse/customer.txt');
+        const customerKey = randomUUID().replaceAll('-', '');
+        const sseC = await s3
+          .send(
+            new PutObjectCommand({
+              Bucket: target.bucket,
+              Key: objectKey,
+              Body: 'customer-keyed',
+              SSECustomerAlgorithm: 'AES256',
+              SSECustomerKey: Buffer.from(customerKey).toString('base64'),
+              SSECustomerKeyMD5: createHash('md5').update(customerKey).digest('base64'),
+            }),
+          )
+          .then(
+            () => 'stored',
+            (e: S3ServiceException) => e.$metadata.httpStatusCode ?? 0,
+          );
+        if (sseC === 'stored') {
+          // Honoured: without the customer's key S3 does not serve the bytes.
+          expect(await headStatus(objectKey)).toBe(400);
+        } else {
+          expect(sseC).toBeGreaterThanOrEqual(400);
+          expect(await headStatus(objectKey)).toBe(404);
+        }
+        const kmsKey = key('sse/kms.txt');
+        const kms = await s3
+          .send(
+            new PutObjectCommand({
+              Bucket: target.bucket,
+              Key: kmsKey,
+              Body: 'k',
+              ServerSideEncryption: 'aws:kms',
+            }),
+          )
+          .then(
+            (r) => r.ServerSideEncryption,
+            (e: S3ServiceException) => e.$metadata.httpStatusCode,
+          );
+        expect(kms === 'aws:kms' || (typeof kms === 'number' && kms >= 400)).toBe(true);
+      });
+
+      it.each([
+        ['x-amz-server-side-encryption', 'BOGUS', 'InvalidArgument'],
+        ['x-amz-storage-class', 'BOGUS', 'InvalidStorageClass'],
+        ['x-amz-acl', 'bogus', 'InvalidArgument'],
+      ])('refuses %s: %s with 400 %s and stores nothing', async (header, value, code) => {
+        const objectKey = key(`opts/${header}.txt`);
+        const answer = await signedFetch(target, {
+          method: 'PUT',
+          path: objectPath(objectKey),
+          headers: { [header]: value },
+          body: Buffer.from('x'),
+        });
+        expect(answer.status).toBe(400);
+        expect(xmlText(answer.text, 'Code')).toBe(code);
+        expect(await headStatus(objectKey)).toBe(404);
+      });
+
+      it('never drops x-amz-tagging silently: refused, or the tags are kept', async () => {
+        const objectKey = key('opts/tagged.txt');
+        const put = await s3
+          .send(
+            new PutObjectCommand({
+              Bucket: target.bucket,
+              Key: objectKey,
+              Body: 't',
+              Tagging: 'kind=evidence',
+            }),
+          )
+          .then(
+            () => 'stored',
+            (e: S3ServiceException) => e.$metadata.httpStatusCode ?? 0,
+          );
+        if (put === 'stored') {
+          const tags = await signedFetch(target, {
+            method: 'GET',
+            path: objectPath(objectKey),
+            query: { tagging: '' },
+          });
+          expect(tags.text).toContain('evidence');
+        } else {
+          expect(put).toBeGreaterThanOrEqual(400);
+          expect(await headStatus(objectKey)).toBe(404);
+        }
+      });
+
+      it('sends 100 Continue only to an authenticated request', async () => {
+        const objectKey = key('continue/object.txt');
+        const path = objectPath(objectKey);
+        const body = Buffer.from('continued');
+        const headers = await signHeaders(target, {
+          method: 'PUT',
+          path,
+          headers: {
+            'content-length': String(body.length),
+            'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+          },
+        });
+        const { host: _host, ...sent } = headers;
+        const good = await putExpectingContinue(`${target.endpoint}${path}`, sent, body);
+        expect(good).toEqual({ continued: true, status: 200 });
+        const forged = {
+          ...sent,
+          authorization: sent.authorization?.replace(/Signature=\w+/, `Signature=${'0'.repeat(64)}`) ?? '',
+        };
+        const bad = await putExpectingContinue(`${target.endpoint}${path}`, forged, Buffer.from('forged'));
+        expect(bad).toEqual({ continued: false, status: 403 });
+        expect(await content(objectKey)).toBe('continued');
+      });
+
+      it("verifies a POST form's Content-MD5 and x-amz-checksum-* against the file", async () => {
+        const file = Buffer.from('checked bytes');
+        const wrongMd5 = createHash('md5').update('other').digest('base64');
+        const rightMd5 = createHash('md5').update(file).digest('base64');
+        const wrongSha = createHash('sha256').update('other').digest('base64');
+        const rightSha = createHash('sha256').update(file).digest('base64');
+        const cases: Array<[string, string, string, number]> = [
+          ['md5-wrong', 'Content-MD5', wrongMd5, 400],
+          ['sha-wrong', 'x-amz-checksum-sha256', wrongSha, 400],
+          ['md5-right', 'Content-MD5', rightMd5, 204],
+          ['sha-right', 'x-amz-checksum-sha256', rightSha, 204],
+        ];
+        for (const [name, fieldName, value, status] of cases) {
+          const objectKey = key(`post-digest/${name}.txt`);
+          const extra: Record<string, string> =
+            fieldName === 'Content-MD5' ? {} : { 'x-amz-checksum-algorithm': 'SHA256' };
+          const { url, fields } = await presignedPost(objectKey, {
+            conditions: [
+              ['content-length-range', 1, 1024],
+              ...Object.keys(extra).map((n) => ['starts-with', `$${n}`, ''] as Conditions),
+              ['starts-with', `$${fieldName}`, ''],
+            ],
+          });
+          const answer = await postForm(url, {
+            fields,
+            extra: [...Object.entries(extra), [fieldName, value]],
+            file,
+          });
+          expect([name, answer.status]).toEqual([name, status]);
+          if (status === 400) expect(xmlText(answer.text, 'Code')).toBe('BadDigest');
+          expect(await headStatus(objectKey)).toBe(status === 204 ? 200 : 404);
+        }
+      });
+
+      it('takes form fields sent as parts with a filename (python-requests), only `file` as the file', async () => {
+        const objectKey = key('post/all-parts.jpg');
+        const { url, fields } = await presignedPost(objectKey, {
+          conditions: [
+            ['content-length-range', 1, 1024],
+            ['eq', '$Content-Type', 'image/jpeg'],
+          ],
+          fields: { 'Content-Type': 'image/jpeg' },
+        });
+        const file = bytes(10, 0x62);
+        const answer = await postFormAllParts(url, fields, file);
+        expect(answer.status).toBe(204);
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: objectKey }));
+        expect(head.ContentType).toBe('image/jpeg');
+        expect(head.ETag).toBe(`"${md5(file)}"`);
+      });
+
+      it('answers success_action_redirect with 303 to it, with bucket, key and etag in the query', async () => {
+        const objectKey = key('post/redirected.jpg');
+        const redirect = 'https://app.quickdumpnow.com/uploaded?from=form';
+        const { url, fields } = await presignedPost(objectKey, {
+          conditions: [
+            ['content-length-range', 1, 1024],
+            ['eq', '$success_action_redirect', redirect],
+          ],
+          fields: { success_action_redirect: redirect },
+        });
+        const file = bytes(5);
+        const form = new FormData();
+        for (const [name, value] of Object.entries(fields)) form.append(name, value);
+        form.append('file', new Blob([new Uint8Array(file)]), 'x.jpg');
+        const answer = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
+        expect(answer.status).toBe(303);
+        const location = new URL(answer.headers.get('location') ?? '');
+        expect(`${location.origin}${location.pathname}`).toBe('https://app.quickdumpnow.com/uploaded');
+        expect(location.searchParams.get('from')).toBe('form');
+        expect(location.searchParams.get('bucket')).toBe(target.bucket);
+        expect(location.searchParams.get('key')).toBe(objectKey);
+        expect(location.searchParams.get('etag')).toBe(`"${md5(file)}"`);
+      });
+    });
+
     describe('CORS', () => {
       const objectUrl = () => `${target.endpoint}/${target.bucket}/${key('cors.txt')}`;
 
@@ -1374,6 +1780,115 @@ describe('local S3 endpoint', () => {
       );
       expect(error.name).toBe('InvalidArgument');
       expect(error.$metadata.httpStatusCode).toBe(400);
+    });
+  });
+
+  describe('what this endpoint does not implement is refused with S3 codes (local only)', () => {
+    const target = () => localTarget(server.url);
+    const path = (name: string) => `/${LOCAL_BUCKET}/refusals/${name}`;
+
+    it.each([
+      'retention',
+      'legal-hold',
+      'renameObject',
+      'torrent',
+      'acl',
+      'tagging',
+      'versioning',
+      'uploads',
+      'object-lock',
+      'attributes',
+    ])('answers ?%s with 501 NotImplemented, on PUT and on GET', async (subresource) => {
+      for (const method of ['PUT', 'GET']) {
+        const answer = await signedFetch(target(), {
+          method,
+          path: path(`${subresource}.txt`),
+          query: { [subresource]: '' },
+          body: method === 'PUT' ? Buffer.from('body') : undefined,
+        });
+        expect([method, answer.status, xmlText(answer.text, 'Code')]).toEqual([
+          method,
+          501,
+          'NotImplemented',
+        ]);
+      }
+    });
+
+    it.each([
+      [{ 'x-amz-server-side-encryption': 'aws:kms' }, 501, 'NotImplemented'],
+      [{ 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 501, 'NotImplemented'],
+      [{ 'x-amz-storage-class': 'GLACIER' }, 501, 'NotImplemented'],
+      [{ 'x-amz-acl': 'public-read' }, 403, 'AccessDenied'],
+      [{ 'x-amz-tagging': 'a=b' }, 501, 'NotImplemented'],
+      [{ 'x-amz-grant-read': 'id=someone' }, 501, 'NotImplemented'],
+      [{ 'if-none-match': '"abc"' }, 501, 'NotImplemented'],
+      [
+        {
+          'x-amz-server-side-encryption': 'AES256',
+          'x-amz-storage-class': 'STANDARD',
+          'x-amz-acl': 'private',
+        },
+        200,
+        undefined,
+      ],
+    ])('answers a PUT with %j as S3 answers an unsupported feature: %i %s', async (headers, status, code) => {
+      const name = `opts-${randomUUID()}.txt`;
+      const answer = await signedFetch(target(), {
+        method: 'PUT',
+        path: path(name),
+        headers,
+        body: Buffer.from('x'),
+      });
+      expect([answer.status, xmlText(answer.text, 'Code')]).toEqual([status, code]);
+    });
+
+    it.each([
+      ['GET', { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 400, 'InvalidRequest'],
+      ['HEAD', { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }, 400, undefined],
+      ['GET', { 'x-amz-server-side-encryption': 'AES256' }, 400, 'InvalidArgument'],
+      ['DELETE', { 'x-amz-bypass-governance-retention': 'true' }, 501, 'NotImplemented'],
+    ])(
+      'refuses %s with %j: %i %s, and leaves the object as it was',
+      async (method, headers, status, code) => {
+        const name = `read-${randomUUID()}.txt`;
+        const put = await signedFetch(target(), {
+          method: 'PUT',
+          path: path(name),
+          body: Buffer.from('kept'),
+        });
+        expect(put.status).toBe(200);
+        const answer = await signedFetch(target(), { method, path: path(name), headers });
+        expect([answer.status, xmlText(answer.text, 'Code')]).toEqual([status, code]);
+        expect((await signedFetch(target(), { method: 'GET', path: path(name) })).text).toBe('kept');
+      },
+    );
+
+    it('refuses a POST form asking for a public ACL or tags, and stores nothing', async () => {
+      const s3 = client(target());
+      for (const [name, value] of [
+        ['acl', 'public-read'],
+        ['tagging', '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>'],
+        ['x-amz-storage-class', 'BOGUS'],
+      ] as const) {
+        const objectKey = `refusals/post-${name}.txt`;
+        const { url, fields } = await createPresignedPost(s3, {
+          Bucket: LOCAL_BUCKET,
+          Key: objectKey,
+          Conditions: [
+            ['content-length-range', 1, 1024],
+            ['eq', `$${name}`, value],
+          ],
+          Fields: { [name]: value },
+          Expires: 300,
+        });
+        const answer = await postForm(url, { fields, file: Buffer.from('x') });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        const head = await s3
+          .send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: objectKey }))
+          .catch((e: S3ServiceException) => e);
+        expect((head as S3ServiceException).$metadata?.httpStatusCode).toBe(404);
+      }
+      s3.destroy();
     });
   });
 

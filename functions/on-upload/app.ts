@@ -11,6 +11,7 @@ import { FailureRecords } from '../../lib/repo/failures.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
+import { RefusedReplacements } from '../../lib/repo/refused-replacements.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { type OnUploadDeps, processS3Record } from './process-record.ts';
 
@@ -51,6 +52,7 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     jobs: new JobRepository(clients.dynamo, config.tableName),
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     transitions: new PhotoTransitions(clients.dynamo, config.tableName),
+    refusals: new RefusedReplacements(clients.dynamo, config.tableName),
     logger,
     now: overrides.now ?? Date.now,
   };

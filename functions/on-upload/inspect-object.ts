@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { formatByteSize } from '../../lib/format/byte-size.ts';
 import type { ExifFacts } from '../../lib/image/exif.ts';
 import { readExif } from '../../lib/image/exif.ts';
 import { countingReader } from '../../lib/image/range-reader.ts';
@@ -29,9 +30,12 @@ export async function inspectObject(
   maxBytes: number,
 ): Promise<Inspection> {
   const size = object.size ?? (await headObject(s3, object.bucket, object.key)).size;
-  if (size === 0) throw reject('empty', 'The file is empty (0 bytes).');
+  if (size === 0) throw reject('empty', 'The file is empty.');
   if (size > maxBytes)
-    throw reject('too_large', `The file is ${size} bytes; the limit is ${maxBytes} bytes.`);
+    throw reject(
+      'too_large',
+      `The file is larger than ${formatByteSize(maxBytes)}, the largest upload allowed (it is ${formatByteSize(size)}).`,
+    );
 
   const counted = countingReader(s3RangeReader(s3, object.bucket, object.key, object.etag));
   const head = await counted.read(0, Math.min(size, HEAD_BYTES) - 1);

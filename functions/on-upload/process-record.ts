@@ -4,13 +4,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { emitOnce } from '../../lib/events/emit-once.ts';
+import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
-import { parsePhotoKey } from '../../lib/keys/photo-keys.ts';
+import { isOriginalKey, originalKey, parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import type { JobRepository } from '../../lib/repo/jobs.ts';
-import { FINAL_STATUSES } from '../../lib/repo/photo.ts';
+import { FINAL_STATUSES, type Photo } from '../../lib/repo/photo.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
-import { setAsideRejected } from '../../lib/s3/move-object.ts';
+import type { RefusedReplacements } from '../../lib/repo/refused-replacements.ts';
+import { copyAccepted, deleteIfUnchanged } from '../../lib/s3/accept-original.ts';
+import { OriginalTakenError } from '../../lib/s3/errors.ts';
+import { setAsideRejected, setAsideReplacement } from '../../lib/s3/move-object.ts';
 import { ObjectChangedError, ObjectMissingError } from '../../lib/s3/object-reader.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { inspectObject } from './inspect-object.ts';
@@ -25,6 +29,8 @@ export interface OnUploadDeps {
   jobs: JobRepository;
   photos: PhotoRepository;
   transitions: PhotoTransitions;
+  /** Records and counts refused replacements (`photos.replaced_refused`) for ops. */
+  refusals: RefusedReplacements;
   logger: Logger;
   now: () => number;
 }
@@ -35,6 +41,94 @@ const LEASE_MS = topology.functions['on-upload'].timeoutSeconds * 1000;
 const typeOfExt = Object.fromEntries(
   Object.entries(topology.uploads.contentTypes).map(([type, ext]) => [ext, type]),
 );
+
+function emitReceived(
+  deps: OnUploadDeps,
+  target: { jobId: string; photoId: string; sequencer: string },
+  detail: PhotoReceivedDetail,
+): Promise<boolean> {
+  return emitOnce(
+    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
+    target,
+    'photo.received',
+    detail,
+  );
+}
+
+/** A photo whose bytes were accepted, or that has a verdict: no later object changes it. */
+function hasVerdict(photo: Photo): boolean {
+  return photo.receivedAt !== undefined || FINAL_STATUSES.includes(photo.status);
+}
+
+/** After a crash between the record and the event: drop the upload's copy, emit `photo.received`. */
+async function finishAccepted(
+  deps: OnUploadDeps,
+  bucket: string,
+  key: string,
+  photo: Photo,
+  etag: string | null,
+): Promise<void> {
+  if (etag) await deleteIfUnchanged(deps.s3, bucket, key, etag);
+  await emitReceived(
+    deps,
+    { jobId: photo.jobId, photoId: photo.photoId, sequencer: photo.sequencer ?? '' },
+    {
+      job_id: photo.jobId,
+      photo_id: photo.photoId,
+      bucket,
+      key: photo.key,
+      size: photo.size ?? 0,
+      content_type: photo.sniffedType ?? photo.declaredType,
+      sequencer: photo.sequencer ?? '',
+      ...(photo.etag ? { etag: photo.etag } : {}),
+      orientation: photo.exif?.orientation ?? null,
+    },
+  );
+}
+
+/**
+ * A later write through the grant of a photo that already has its bytes or a verdict (a replay
+ * of the presigned POST): a verdict on that object alone — set aside, logged, counted — that
+ * never touches the photo's record.
+ */
+async function refuseReplacement(
+  deps: OnUploadDeps,
+  bucket: string,
+  key: string,
+  sequencer: string,
+  etag: string | null,
+  photo: Photo,
+  log: (message: string, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  const setAsideAs = await setAsideReplacement(
+    deps.s3,
+    bucket,
+    key,
+    sequencer,
+    etag ?? undefined,
+    deps.config.uploads.rejectedOriginals,
+  );
+  const recorded = await deps.refusals.record({
+    jobId: photo.jobId,
+    photoId: photo.photoId,
+    sequencer,
+    key,
+    etag,
+    setAsideAs,
+    refusedAt: new Date(deps.now()).toISOString(),
+  });
+  if (!recorded) return log('replacement already refused; duplicate event acknowledged');
+  deps.logger.warn('a later upload to an accepted photo was refused and set aside', {
+    correlation_id: photo.photoId,
+    job_id: photo.jobId,
+    key,
+    sequencer,
+    status: photo.status,
+    reason_code: 'replacement_refused',
+    set_aside_as: setAsideAs,
+  });
+  log('replacement refused');
+}
 
 /**
  * Decides once and for good about one uploaded object: `received` (and `photo.received` on the
@@ -61,6 +155,12 @@ export async function processS3Record(
     logger.info(message, { correlation_id: parts.photoId, job_id: parts.jobId, key, sequencer, ...extra });
 
   const photo = await deps.photos.get(parts.jobId, parts.photoId);
+  const etag = record.s3.object.eTag ?? null;
+  if (photo?.sequencer === sequencer && photo.receivedAt !== undefined && isOriginalKey(photo.key)) {
+    // This version was accepted and moved; a retry after a crash finishes what the first left.
+    if (photo.status === 'received') await finishAccepted(deps, bucket, key, photo, etag);
+    return log('already accepted; duplicate event acknowledged', { status: photo.status });
+  }
   if (photo && FINAL_STATUSES.includes(photo.status) && (photo.sequencer ?? '') >= sequencer) {
     if (photo.status === 'rejected' && photo.sequencer === sequencer) {
       // The delivery that wrote the verdict may have failed before moving the original aside.
@@ -68,6 +168,10 @@ export async function processS3Record(
     }
     return log('already decided; duplicate or late event acknowledged', { status: photo.status });
   }
+  if (photo?.sequencer !== undefined && photo.sequencer > sequencer) {
+    return log('an older object version than the one recorded; acknowledged', { status: photo.status });
+  }
+  if (photo && hasVerdict(photo)) return refuseReplacement(deps, bucket, key, sequencer, etag, photo, log);
   const target = { ...ids, key, sequencer };
   try {
     const inspection = await inspectObject(
@@ -88,8 +192,22 @@ export async function processS3Record(
       job?.site ?? null,
       config.uploads.farFromSiteMeters,
     );
+    // The checked version, and only it, moves where no grant can write before it is recorded.
+    const original = originalKey(parts);
+    if (etag) {
+      try {
+        await copyAccepted(deps.s3, bucket, key, original, etag);
+      } catch (error) {
+        if (error instanceof OriginalTakenError && photo) {
+          return refuseReplacement(deps, bucket, key, sequencer, etag, photo, log);
+        }
+        throw error;
+      }
+    }
+    const kept = etag ? original : key;
     const outcome = await deps.transitions.received({
       ...target,
+      key: kept,
       size: inspection.size,
       etag: record.s3.object.eTag ?? null,
       sniffedType: inspection.type,
@@ -107,23 +225,18 @@ export async function processS3Record(
       farFromSite: where.farFromSite,
     });
     if (outcome === 'recorded' || outcome === 'duplicate') {
-      const detail: PhotoReceivedDetail = {
+      if (etag) await deleteIfUnchanged(deps.s3, bucket, key, etag);
+      await emitReceived(deps, target, {
         job_id: parts.jobId,
         photo_id: parts.photoId,
         bucket,
-        key,
+        key: kept,
         size: inspection.size,
         content_type: inspection.type,
         sequencer,
-        ...(record.s3.object.eTag ? { etag: record.s3.object.eTag } : {}),
+        ...(etag ? { etag } : {}),
         orientation: inspection.exif?.orientation ?? null,
-      };
-      await emitOnce(
-        { ...deps, busName: config.eventBusName, leaseMs: LEASE_MS },
-        target,
-        'photo.received',
-        detail,
-      );
+      });
     }
     log('photo received', {
       outcome,
@@ -145,6 +258,10 @@ export async function processS3Record(
       return log('object overwritten since this event; acknowledged', { reason: error.message });
     }
     if (error instanceof ObjectMissingError) {
+      const now = await deps.photos.get(parts.jobId, parts.photoId);
+      if (now?.sequencer === sequencer && now.receivedAt !== undefined) {
+        return log('accepted and moved by a concurrent delivery of this event; acknowledged');
+      }
       const outcome = await deps.transitions.verdict(
         target,
         'missing',

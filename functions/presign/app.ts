@@ -11,6 +11,7 @@ import { PhotoRepository } from '../../lib/repo/photos.ts';
 import { QuoteRepository } from '../../lib/repo/quotes.ts';
 import { RateLimiter } from '../../lib/repo/rate-limits.ts';
 import { listPhotos } from './list-photos.ts';
+import { getOriginal } from './original.ts';
 import { issueUploadUrl } from './upload-url.ts';
 
 /** Overrides for tests: clients, a key set, a clock. */
@@ -44,6 +45,8 @@ export function createPresignHandler(config: Config, overrides: PresignOverrides
           return await issueUploadUrl(event, caller, deps);
         case 'GET /list-photos':
           return await listPhotos(event, caller, deps);
+        case 'GET /photos/{photo_id}/original':
+          return await getOriginal(event, caller, deps);
         default:
           throw new HttpError('not_found', `No route for ${event.routeKey}.`);
       }

@@ -52,6 +52,8 @@ async function toApi(photo: Photo, deps: ListPhotosDeps) {
     thumbnails:
       photo.status === 'ready' && photo.thumbnails ? await signThumbnails(photo.thumbnails, deps) : null,
     reason: photo.status === 'ready' ? null : (photo.reason ?? reasonFor(photo)),
+    // The evidence fingerprint of the original's bytes (API.md › Photo evidence).
+    sha256: photo.status === 'ready' ? (photo.sha256 ?? null) : null,
   };
 }
 

@@ -30,3 +30,9 @@ export const listPhotosQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
+
+/** Path and query of `GET /photos/{photo_id}/original`. */
+export const originalRequest = z.object({
+  photo_id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a photo id (a ULID)'),
+  job_id: jobId,
+});

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ulid } from 'ulid';
 import type { Caller } from '../../lib/auth/caller.ts';
 import type { Config } from '../../lib/config/config.ts';
+import { formatByteSize } from '../../lib/format/byte-size.ts';
 import { HttpError } from '../../lib/http/errors.ts';
 import { parseJsonBody } from '../../lib/http/request.ts';
 import { json } from '../../lib/http/response.ts';
@@ -49,7 +50,7 @@ export async function issueUploadUrl(
   if (input.size !== undefined && input.size > config.uploads.maxBytes) {
     throw new HttpError(
       'too_large',
-      `Expected at most ${config.uploads.maxBytes} bytes but received ${input.size}.`,
+      `The file is larger than ${formatByteSize(config.uploads.maxBytes)}, the largest upload allowed (it is ${formatByteSize(input.size)}).`,
     );
   }
   const rate = await deps.rateLimiter.take(caller.sub, 'upload-url', config.uploads.ratePerMinute);

@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoProcessedDetail, PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
 import { emitOnce } from '../../lib/events/emit-once.ts';
+import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { readAllHashed } from '../../lib/image/hash-stream.ts';
 import { ImageRejectedError } from '../../lib/image/image-errors.ts';
 import { renderThumbnails } from '../../lib/image/thumbnails.ts';
@@ -32,20 +33,26 @@ export interface ThumbnailDeps {
  * Reads the original once (hashing it on the way in), renders every size, writes them, and
  * records `ready` — or a `rejected`/`missing` verdict. Throws only for faults worth a retry.
  */
-export async function processPhotoReceived(detail: PhotoReceivedDetail, deps: ThumbnailDeps): Promise<void> {
+export async function processPhotoReceived(
+  announced: PhotoReceivedDetail,
+  deps: ThumbnailDeps,
+): Promise<void> {
   const { config, logger } = deps;
-  const ids = { jobId: detail.job_id, photoId: detail.photo_id, sequencer: detail.sequencer };
+  const ids = { jobId: announced.job_id, photoId: announced.photo_id, sequencer: announced.sequencer };
   const log = (message: string, extra: Record<string, unknown> = {}) =>
     logger.info(message, {
-      correlation_id: detail.photo_id,
-      job_id: detail.job_id,
-      key: detail.key,
+      correlation_id: announced.photo_id,
+      job_id: announced.job_id,
+      key: announced.key,
       ...extra,
     });
 
-  const photo = await deps.photos.get(detail.job_id, detail.photo_id);
-  if (!photo) throw new Error(`Expected photo ${detail.photo_id} of job ${detail.job_id} to be recorded`);
-  if (photo.sequencer !== detail.sequencer) return log('event for an older object version; ignored');
+  const photo = await deps.photos.get(announced.job_id, announced.photo_id);
+  if (!photo)
+    throw new Error(`Expected photo ${announced.photo_id} of job ${announced.job_id} to be recorded`);
+  if (photo.sequencer !== announced.sequencer) return log('event for an older object version; ignored');
+  // The record says where the checked bytes are kept (`originals/`), whatever an event says.
+  const detail: PhotoReceivedDetail = { ...announced, key: photo.key };
   if (photo.status === 'ready') {
     // A duplicate: the thumbnails exist; make sure the event went out once.
     await emitProcessed(
@@ -156,7 +163,7 @@ async function emitProcessed(
     sha256,
   };
   await emitOnce(
-    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS },
+    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
     ids,
     'photo.processed',
     detail,

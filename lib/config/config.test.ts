@@ -7,10 +7,17 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       runtime: 'local',
-      local: { host: '127.0.0.1', port: 3000, dataDir: '.qdn', s3Port: 0 },
+      local: { host: '127.0.0.1', port: 3000, dataDir: '.qdn', s3Port: 3001 },
       uploadsBucket: 'qdn-uploads',
       uploads: { maxBytes: 10 * 1024 * 1024, urlTtlSeconds: 900, thumbUrlTtlSeconds: 3600 },
     });
+  });
+
+  it('derives a stable local S3 port from PORT unless QDN_S3_PORT says otherwise (issue 11, finding 4)', () => {
+    expect(loadConfig({ PORT: '4100' }).local.s3Port).toBe(4101);
+    expect(loadConfig({ PORT: '4100', QDN_S3_PORT: '9000' }).local.s3Port).toBe(9000);
+    // Tests ask for any free port: the S3 endpoint takes any free port too.
+    expect(loadConfig({ PORT: '0' }).local.s3Port).toBe(0);
   });
 
   it('names every malformed variable and what it expected', () => {

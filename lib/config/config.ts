@@ -22,7 +22,8 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port().default(3000),
     QDN_DATA_DIR: z.string().min(1).default('.qdn'),
-    QDN_S3_PORT: port().default(0),
+    // Unset: PORT + 1, so grants issued before a restart still point at a live endpoint.
+    QDN_S3_PORT: port().optional(),
     // Local fault injection ("thumbnail:transient,s3-notify:drop"); the runtime parses the list.
     QDN_FAULTS: z.string().optional(),
 
@@ -187,6 +188,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return toConfig(parsed.data);
 }
 
+/** The local S3 port that goes with an API port: the next one (a free one when the API takes any). */
+function s3PortFor(apiPort: number): number {
+  return apiPort === 0 || apiPort === 65_535 ? 0 : apiPort + 1;
+}
+
 function toConfig(env: Env): Config {
   return {
     runtime: env.QDN_RUNTIME,
@@ -196,7 +202,7 @@ function toConfig(env: Env): Config {
       host: env.HOST,
       port: env.PORT,
       dataDir: env.QDN_DATA_DIR,
-      s3Port: env.QDN_S3_PORT,
+      s3Port: env.QDN_S3_PORT ?? s3PortFor(env.PORT),
       ...(env.QDN_FAULTS ? { faults: env.QDN_FAULTS } : {}),
     },
     endpoints: {

@@ -58,7 +58,7 @@ describe('readAllHashed', () => {
     // Assess
     expect(error).toBeInstanceOf(ImageRejectedError);
     expect(error).toMatchObject({ name: 'ImageRejectedError', reason: 'too_large' });
-    expect((error as Error).message).toBe('The file is larger than the 2.4 KB limit (more than 2500 bytes)');
+    expect((error as Error).message).toBe('The file is larger than 2.4 KB, the largest upload allowed.');
     expect(state.pulled).toBe(3);
     expect(state.closed).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formatByteSize } from '../format/byte-size.ts';
 import { ImageRejectedError } from './image-errors.ts';
 
 /** A whole object read into memory, with its SHA-256 computed on the way in. */
@@ -30,7 +31,7 @@ export async function readAllHashed(
     if (bytes > maxBytes) {
       throw new ImageRejectedError(
         'too_large',
-        `The file is larger than the ${formatBytes(maxBytes)} limit (more than ${maxBytes} bytes)`,
+        `The file is larger than ${formatByteSize(maxBytes)}, the largest upload allowed.`,
       );
     }
     hash.update(chunk);
@@ -39,10 +40,4 @@ export async function readAllHashed(
     chunks.push(chunk);
   }
   return { buffer: Buffer.concat(chunks, bytes), sha256: hash.digest('hex'), bytes };
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }

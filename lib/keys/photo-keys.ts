@@ -1,6 +1,6 @@
 import { topology } from '../topology/topology.ts';
 
-const { photos, thumbs, quarantine } = topology.buckets.uploads.prefixes;
+const { photos, originals, thumbs, quarantine } = topology.buckets.uploads.prefixes;
 
 /** Job ids are plain slugs, so a key built from one can never escape its prefix. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -33,6 +33,19 @@ export function parsePhotoKey(key: string): PhotoKeyParts | null {
   if (!match) return null;
   const [, jobId, photoId, ext] = match as unknown as [string, string, string, string];
   return { jobId, photoId, ext };
+}
+
+/**
+ * `originals/{jobId}/{photoId}.{ext}`: where an accepted upload is kept, out of the `photos/`
+ * prefix that grants can write, so the bytes checked are the bytes kept.
+ */
+export function originalKey(parts: PhotoKeyParts): string {
+  return `${originals}${parts.jobId}/${parts.photoId}.${parts.ext}`;
+}
+
+/** Whether `key` is an accepted original (under `originals/`). */
+export function isOriginalKey(key: string): boolean {
+  return key.startsWith(originals);
 }
 
 /** `thumbs/{jobId}/{photoId}/{size}.webp`. */

@@ -194,17 +194,31 @@ export class PhotoTransitions {
     marker: string,
     leaseMs: number,
     now = Date.now(),
+    owner?: string,
   ): Promise<boolean> {
+    // With an owner (a process that is its queues' only consumer), a claim another process left
+    // is taken over at once: that process is gone. Without one, only a stale claim is.
+    const foreign = owner === undefined ? '' : ' OR (#m.#state = :claimed AND #m.#owner <> :owner)';
     return this.#conditional(photo, marker, {
       UpdateExpression: 'SET #m = :claim',
-      ConditionExpression:
-        'attribute_exists(pk) AND (attribute_not_exists(#m) OR #m.#seq <> :seq OR (#m.#state = :claimed AND #m.#at < :stale))',
-      ExpressionAttributeNames: { '#seq': 'seq', '#state': 'state', '#at': 'at' },
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#m) OR #m.#seq <> :seq OR (#m.#state = :claimed AND #m.#at < :stale)${foreign})`,
+      ExpressionAttributeNames: {
+        '#seq': 'seq',
+        '#state': 'state',
+        '#at': 'at',
+        ...(owner === undefined ? {} : { '#owner': 'owner' }),
+      },
       ExpressionAttributeValues: {
-        ':claim': { seq: photo.sequencer, state: 'claimed', at: now },
+        ':claim': {
+          seq: photo.sequencer,
+          state: 'claimed',
+          at: now,
+          ...(owner === undefined ? {} : { owner }),
+        },
         ':seq': photo.sequencer,
         ':claimed': 'claimed',
         ':stale': now - leaseMs,
+        ...(owner === undefined ? {} : { ':owner': owner }),
       },
     });
   }

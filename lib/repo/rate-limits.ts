@@ -1,12 +1,51 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The outcome of taking one unit of a caller's budget. */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+const WINDOW_MS = 60_000;
+
 /**
- * A fixed-window per-minute budget per caller, kept in the table so every Lambda instance (and
- * the local runtime) shares it. Window items expire through the table's TTL.
+ * How many units the current minute may still give under a sliding window of one minute,
+ * estimated from the previous minute's count weighted by how much of it the window still
+ * covers (rounded up, so a full minute just before a boundary is still felt just after it).
+ */
+export function slidingAllowance(
+  limit: number,
+  previous: number,
+  current: number,
+  elapsedMs: number,
+): number {
+  const carried = Math.ceil(previous * (1 - elapsedMs / WINDOW_MS));
+  return Math.max(0, limit - carried - current);
+}
+
+/** Seconds until the sliding window lets one more unit through (at least 1). */
+export function slidingRetryAfter(
+  limit: number,
+  previous: number,
+  current: number,
+  elapsedMs: number,
+): number {
+  let waitMs: number;
+  if (current < limit) {
+    // Within this minute, once the previous minute's weight has fallen enough.
+    const weight = (limit - current - 1) / Math.max(previous, 1);
+    waitMs = WINDOW_MS * (1 - weight) - elapsedMs;
+  } else {
+    // Next minute, once this (full) minute's weight has fallen enough.
+    waitMs = WINDOW_MS - elapsedMs + WINDOW_MS * (1 - (limit - 1) / current);
+  }
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+/**
+ * A per-caller budget over a sliding minute, kept in the table so every Lambda instance (and
+ * the local runtime) shares it: one counter item per minute; a take reads the previous minute
+ * and adds to the current one only while the weighted sum stays under the limit (a conditional
+ * write, so concurrent instances never overshoot). A fixed window would let twice the budget
+ * through across a minute boundary. Window items expire through the table's TTL.
  */
 export class RateLimiter {
   constructor(
@@ -15,27 +54,43 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one unit from `subject`'s budget of `perMinute` for the current minute. */
+  /** Takes one unit from `subject`'s budget of `perMinute` over the last minute. */
   async take(subject: string, action: string, perMinute: number): Promise<RateDecision> {
     const nowMs = this.now();
-    const minute = Math.floor(nowMs / 60_000);
+    const minute = Math.floor(nowMs / WINDOW_MS);
+    const elapsedMs = nowMs - minute * WINDOW_MS;
+    const pk = `RATE#${action}#${subject}`;
+    const previous = await this.#used(pk, minute - 1);
+    const allowance = slidingAllowance(perMinute, previous, 0, elapsedMs);
+    const refuse = async (): Promise<RateDecision> => {
+      const current = await this.#used(pk, minute);
+      return {
+        allowed: false,
+        retryAfterSeconds: slidingRetryAfter(perMinute, previous, current, elapsedMs),
+      };
+    };
+    if (allowance <= 0) return refuse();
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `RATE#${action}#${subject}`, sk: `MINUTE#${minute}` },
+          Key: { pk, sk: `MINUTE#${minute}` },
           UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':limit': perMinute, ':ttl': (minute + 2) * 60 },
+          ConditionExpression: 'attribute_not_exists(used) OR used < :allowance',
+          ExpressionAttributeValues: { ':one': 1, ':allowance': allowance, ':ttl': (minute + 3) * 60 },
         }),
       );
       return { allowed: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return {
-        allowed: false,
-        retryAfterSeconds: Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)),
-      };
+      return refuse();
     }
+  }
+
+  async #used(pk: string, minute: number): Promise<number> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk, sk: `MINUTE#${minute}` }, ConsistentRead: true }),
+    );
+    return typeof out.Item?.used === 'number' ? out.Item.used : 0;
   }
 }

@@ -59,6 +59,11 @@ export class LocalEventBus {
     this.#rules = options.rules;
   }
 
+  /** The region the bus answers for (signatures must name it). */
+  get region(): string {
+    return this.#region;
+  }
+
   /** Puts up to ten events; throws only for a request that is malformed as a whole. */
   putEvents(entries: PutEventsEntry[]): PutEventsResult {
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {

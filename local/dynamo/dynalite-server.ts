@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/topology/table.ts';
+import { createRequestVerifier } from '../auth/verify-request.ts';
+import { startVerifyingProxy } from '../auth/verifying-proxy.ts';
 import { startFrontServer } from './front-server.ts';
 
 /** A running dynalite: its endpoint and how to stop it. */
@@ -13,8 +15,9 @@ export interface LocalDynamo {
 }
 
 /**
- * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, and creates the pipeline's
- * table from the shared definition when it does not exist yet (a second start reuses it).
+ * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, behind the shared SigV4
+ * check (only `credentials` get in), and creates the pipeline's table from the shared definition
+ * when it does not exist yet (a second start reuses it).
  */
 export async function startDynalite(options: {
   host: string;
@@ -32,8 +35,20 @@ export async function startDynalite(options: {
   });
   const { port } = server.address() as AddressInfo;
   const innerUrl = `http://${options.host}:${port}`;
-  // dynalite has no TransactWriteItems: a front server adds it (and serializes writes for it).
-  const front = await startFrontServer({ host: options.host, innerUrl });
+  // dynalite has no TransactWriteItems: a transactions server adds it (and serializes writes for it).
+  const transactions = await startFrontServer({ host: options.host, innerUrl });
+  const transactionsPort = Number(new URL(transactions.url).port);
+  // dynalite only checks that a signature is there: the shared verifier checks that it is right.
+  const front = await startVerifyingProxy({
+    host: options.host,
+    upstream: { host: options.host, port: transactionsPort },
+    verify: createRequestVerifier({
+      service: 'dynamodb',
+      region: options.region,
+      credentials: [options.credentials],
+    }),
+    contentType: 'application/x-amz-json-1.0',
+  });
   const url = front.url;
   const client = new DynamoDBClient({
     endpoint: innerUrl,
@@ -50,9 +65,10 @@ export async function startDynalite(options: {
   return {
     url,
     close: async () => {
+      await front.close();
       await new Promise<void>((resolve) => {
-        front.server.close(() => resolve());
-        front.server.closeAllConnections();
+        transactions.server.close(() => resolve());
+        transactions.server.closeAllConnections();
       });
       await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
     },

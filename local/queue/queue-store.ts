@@ -237,6 +237,25 @@ export class QueueStore {
     return moved;
   }
 
+  /**
+   * Makes every message in flight visible at once: for a process that is the only consumer of
+   * its queues, a message still hidden at start was held by its previous process, which died.
+   * Receive counts stay as they are (as on SQS, a lost delivery was a delivery). Returns how
+   * many were released, by queue.
+   */
+  releaseInFlight(): Record<string, number> {
+    const now = this.#now();
+    const rows = this.#db
+      .prepare(
+        `UPDATE messages SET visible_at = ?, receipt_handle = NULL
+         WHERE receipt_handle IS NOT NULL AND visible_at > ? RETURNING queue`,
+      )
+      .all(now, now) as Array<{ queue: string }>;
+    const released: Record<string, number> = {};
+    for (const { queue } of rows) released[queue] = (released[queue] ?? 0) + 1;
+    return released;
+  }
+
   /** Deletes every message of a queue (tests and `purge`). */
   purge(queue: string): void {
     this.definition(queue);

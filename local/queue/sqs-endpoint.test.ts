@@ -8,6 +8,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../auth/local-credentials.ts';
 import { QueueStore } from './queue-store.ts';
 import { handleSqsRequest } from './sqs-endpoint.ts';
 
@@ -17,10 +18,11 @@ store.define({ name: 'work', visibilityTimeoutSeconds: 300, retentionSeconds: 36
 let server: Server;
 let url = '';
 let sqs: SQSClient;
+const options = { store, baseUrl: () => url, region: 'us-east-1' };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    void handleSqsRequest({ store, baseUrl: () => url }, req, res).then((handled) => {
+    void handleSqsRequest(options, req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   });
@@ -29,7 +31,7 @@ beforeAll(async () => {
   sqs = new SQSClient({
     region: 'us-east-1',
     endpoint: url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: LOCAL_CREDENTIALS,
   });
 });
 afterAll(() => {
@@ -39,6 +41,22 @@ afterAll(() => {
 });
 
 describe('the local SQS JSON endpoint', () => {
+  it('refuses a request signed with credentials it does not know, and an unsigned one', async () => {
+    const stranger = new SQSClient({
+      region: 'us-east-1',
+      endpoint: url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    await expect(stranger.send(new GetQueueUrlCommand({ QueueName: 'work' }))).rejects.toThrow();
+    stranger.destroy();
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSQS.GetQueueUrl', 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ QueueName: 'work' }),
+    });
+    expect(unsigned.status).toBe(403);
+  });
+
   it('serves GetQueueUrl and ChangeMessageVisibility to the real SDK client', async () => {
     // Prepare
     store.send('work', 'hello');

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOCAL_CREDENTIALS } from '../auth/local-credentials.ts';
+import { AwsAuthError, createRequestVerifier, type RequestVerifier } from '../auth/verify-request.ts';
 import { QueueDoesNotExistError, ReceiptHandleIsInvalidError, SqsFault } from './errors.ts';
 import type { QueueStore } from './queue-store.ts';
 import { LOCAL_ACCOUNT_ID } from './sqs-event.ts';
@@ -9,6 +11,26 @@ const MAX_REQUEST_BYTES = 256 * 1024;
 export interface SqsEndpointOptions {
   store: QueueStore;
   baseUrl: () => string;
+  /** The region requests must be signed for (SigV4, service `sqs`). */
+  region: string;
+  /** Credentials that may sign requests (default: the runtime's local credentials). */
+  credentials?: Array<{ accessKeyId: string; secretAccessKey: string }>;
+}
+
+/** One verifier per endpoint, built on first use. */
+const verifiers = new WeakMap<SqsEndpointOptions, RequestVerifier>();
+
+function verifierFor(o: SqsEndpointOptions): RequestVerifier {
+  let verify = verifiers.get(o);
+  if (!verify) {
+    verify = createRequestVerifier({
+      service: 'sqs',
+      region: o.region,
+      credentials: o.credentials ?? [LOCAL_CREDENTIALS],
+    });
+    verifiers.set(o, verify);
+  }
+  return verify;
 }
 
 type Input = Record<string, unknown>;
@@ -27,10 +49,14 @@ export async function handleSqsRequest(
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith('AmazonSQS.')) return false;
   try {
-    const input = JSON.parse(await readBody(req)) as Input;
+    const body = await readBody(req);
+    // Signed like every AWS call: on the API port, anyone could otherwise move messages around.
+    await verifierFor(options)(req, body);
+    const input = JSON.parse(body.toString('utf8')) as Input;
     send(res, 200, dispatch(options, target.slice('AmazonSQS.'.length), input));
   } catch (error) {
-    if (error instanceof SqsFault) send(res, 400, fault(error.type, error.message));
+    if (error instanceof AwsAuthError) send(res, error.status, error.body());
+    else if (error instanceof SqsFault) send(res, 400, fault(error.type, error.message));
     else if (error instanceof ReceiptHandleIsInvalidError)
       send(res, 400, fault('ReceiptHandleIsInvalid', error.message));
     else if (error instanceof QueueDoesNotExistError)
@@ -96,7 +122,7 @@ function fault(type: string, message: string) {
   return { __type: `com.amazonaws.sqs#${type}`, message };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -104,7 +130,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_REQUEST_BYTES) throw new SqsFault('InvalidParameterValue', 'Request too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -18,6 +18,13 @@ export interface AuthContext {
   verifiers: ReadonlyMap<string, SigV4Verifier>;
   region: string;
   now: () => number;
+  /** The service the credential scope must name (default `s3`). */
+  service?: string;
+  /**
+   * The hex SHA-256 of a body the caller has read (the JSON endpoints): signed over instead of
+   * `x-amz-content-sha256`, which only S3 requires.
+   */
+  payloadHash?: string;
 }
 
 /** A request as authentication reads it. */

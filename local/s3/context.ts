@@ -21,4 +21,9 @@ export interface RequestContext {
   sourceIp: string;
   /** `http://<Host>`, for the URLs S3 answers with (`Location`). */
   baseUrl: string;
+  /**
+   * Sends `100 Continue` to a client that asked for it (`Expect: 100-continue`), once: called
+   * after authentication, or where the authority is in the body itself (a POST form).
+   */
+  acceptBody: () => void;
 }

@@ -10,6 +10,8 @@ import { attributesFromHeaders, attributesOf } from './object-attributes.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectLocation, StoredObject } from './object-store.ts';
 import { evaluatePreconditions } from './preconditions.ts';
+import { assertWriteCondition, writeCondition } from './write-conditions.ts';
+import { assertHonourableWrite } from './write-options.ts';
 import { S3_NAMESPACE, type XmlNode, xmlDocument } from './xml.ts';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -148,11 +150,18 @@ export async function copyObject(
   const source = parseCopySource(headerValue(req.headers, 'x-amz-copy-source') ?? '');
   const directive = metadataDirective(req.headers);
   if (!server.store.hasBucket(source.bucket)) throw noSuchBucket(source.bucket);
-  const object = await server.store.copy(source, destination, (original) => {
-    assertCopySourcePreconditions(req.headers, original);
-    assertNotSelfCopy(req.headers, source, destination, directive);
-    return copyAttributes(req.headers, original, directive);
-  });
+  assertHonourableWrite((name) => headerValue(req.headers, name), Object.keys(req.headers));
+  const condition = writeCondition(req.headers, 'put');
+  const object = await server.store.copy(
+    source,
+    destination,
+    (original) => {
+      assertCopySourcePreconditions(req.headers, original);
+      assertNotSelfCopy(req.headers, source, destination, directive);
+      return copyAttributes(req.headers, original, directive);
+    },
+    (current) => assertWriteCondition(condition, current, destination.key),
+  );
   if (!object) throw noSuchKey(source.key);
   await announceCreated(ctx, 'ObjectCreated:Copy', object, auth.accessKeyId);
   const body = copyObjectResult(object);

@@ -12,11 +12,12 @@ export interface CredentialScope {
 /** Builds the error for a malformed credential, worded for where it came from (header, query, form). */
 export type MalformedCredential = (message: string, details?: Record<string, string>) => S3Error;
 
-/** Reads a credential and checks it names this endpoint (its region, `s3`, `aws4_request`). */
+/** Reads a credential and checks it names this endpoint (its region, its service — `s3` — and `aws4_request`). */
 export function parseScope(
   credential: string,
   region: string,
   malformed: MalformedCredential,
+  expectedService = 's3',
 ): CredentialScope {
   const parts = credential.split('/');
   const [accessKeyId, date, scopeRegion, service, terminator] = parts;
@@ -33,7 +34,9 @@ export function parseScope(
   if (scopeRegion !== region) {
     throw malformed(`the region '${scopeRegion}' is wrong; expecting '${region}'`, { Region: region });
   }
-  if (service !== 's3') throw malformed(`incorrect service "${service}". This endpoint belongs to "s3".`);
+  if (service !== expectedService) {
+    throw malformed(`incorrect service "${service}". This endpoint belongs to "${expectedService}".`);
+  }
   if (terminator !== 'aws4_request') {
     throw malformed(`incorrect terminal "${terminator}". This endpoint uses "aws4_request".`);
   }

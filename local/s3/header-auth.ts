@@ -24,7 +24,12 @@ const headerMalformed: MalformedCredential = (message, details) =>
     details,
   );
 
-function parseAuthorization(value: string): { credential: string; signedHeaders: string; signature: string } {
+/** The three parts of a SigV4 Authorization header, or S3's 400 AuthorizationHeaderMalformed. */
+export function parseAuthorization(value: string): {
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+} {
   const fields = new Map<string, string>();
   for (const piece of value.slice('AWS4-HMAC-SHA256 '.length).split(',')) {
     const at = piece.indexOf('=');
@@ -52,7 +57,7 @@ export async function authenticateHeader(
   context: AuthContext,
 ): Promise<Authenticated> {
   const { credential, signedHeaders, signature } = parseAuthorization(authorization);
-  const scope = parseScope(credential, context.region, headerMalformed);
+  const scope = parseScope(credential, context.region, headerMalformed, context.service);
   const verifier = verifierFor(context.verifiers, scope.accessKeyId);
   const amzDate = headerValue(request.headers, 'x-amz-date');
   const signedAt = amzDate === undefined ? undefined : parseAmzDate(amzDate);
@@ -75,7 +80,7 @@ export async function authenticateHeader(
       },
     );
   }
-  const payloadHash = headerValue(request.headers, 'x-amz-content-sha256');
+  const payloadHash = context.payloadHash ?? headerValue(request.headers, 'x-amz-content-sha256');
   if (payloadHash === undefined) {
     throw new S3Error(
       'InvalidRequest',

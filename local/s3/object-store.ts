@@ -197,15 +197,20 @@ export class ObjectStore {
     await rm(path, { force: true });
   }
 
-  /** Makes a fully written temporary file the object `key`, replacing any previous one atomically. */
+  /**
+   * Makes a fully written temporary file the object `key`, replacing any previous one atomically.
+   * `guard` sees the object about to be replaced under the key's lock and may throw to refuse.
+   */
   async commit(
     bucket: string,
     key: string,
     body: WrittenBody,
     attributes: ObjectAttributes,
+    guard?: (current: StoredObject | undefined) => void,
   ): Promise<StoredObject> {
     const objects = this.#objects(bucket);
     return this.#locked(bucket, key, async () => {
+      guard?.(objects.get(key));
       const dataFile = randomUUID();
       await rename(body.path, this.#dataPath(bucket, dataFile));
       const object: StoredObject = {
@@ -259,6 +264,7 @@ export class ObjectStore {
     source: ObjectLocation,
     destination: ObjectLocation,
     attributesFor: (object: StoredObject) => ObjectAttributes,
+    guard?: (current: StoredObject | undefined) => void,
   ): Promise<StoredObject | undefined> {
     const objects = this.#objects(source.bucket);
     // Holding the source's lock keeps its data file in place between the lookup and the link,
@@ -272,18 +278,26 @@ export class ObjectStore {
     });
     if (!staged) return undefined;
     try {
-      return await this.commit(destination.bucket, destination.key, staged.body, staged.attributes);
+      return await this.commit(destination.bucket, destination.key, staged.body, staged.attributes, guard);
     } catch (error) {
       await this.discard(staged.body.path);
       throw error;
     }
   }
 
-  /** Deletes `key`; deleting a missing key is not an error (S3 answers 204 either way). */
-  async delete(bucket: string, key: string): Promise<void> {
+  /**
+   * Deletes `key`; deleting a missing key is not an error (S3 answers 204 either way).
+   * `guard` sees the object under the key's lock and may throw to refuse (a conditional delete).
+   */
+  async delete(
+    bucket: string,
+    key: string,
+    guard?: (current: StoredObject | undefined) => void,
+  ): Promise<void> {
     const objects = this.#objects(bucket);
     await this.#locked(bucket, key, async () => {
       const previous = objects.get(key);
+      guard?.(previous);
       if (!previous) return;
       await rm(this.#metaPath(bucket, key), { force: true });
       objects.delete(key);

@@ -57,8 +57,10 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
     );
   }
   const fields: FormField[] = [];
+  const pending: Promise<void>[] = [];
   let preData = 0;
   let settled = false;
+  let fileSeen = false;
   const discard = (): void => {
     req.unpipe(parser);
     discardRest(req);
@@ -75,7 +77,8 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
       reject(error);
     };
     parser.on('field', (name, value, info) => {
-      if (settled) return;
+      // Nothing after the file counts, even when busboy parses ahead of the file's reader.
+      if (settled || fileSeen) return;
       preData += name.length + value.length;
       if (info.valueTruncated || preData > MAX_PRE_DATA) return fail(tooMuchPreData());
       // A `file` sent as a plain field is still the file S3 stores.
@@ -84,14 +87,45 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
       fields.push({ name, value });
     });
     parser.on('file', (name, stream, info) => {
-      if (settled || name.toLowerCase() !== 'file') {
+      if (settled || fileSeen) {
         stream.resume();
         return;
       }
-      settle({ stream, filename: info.filename ?? '' });
+      if (name.toLowerCase() === 'file') {
+        fileSeen = true;
+        // Fields sent as file parts before it must be read to their end first, in their order.
+        void Promise.all(pending).then(() => {
+          if (!settled) settle({ stream, filename: info.filename ?? '' });
+        });
+        return;
+      }
+      // Any other part is a field, with or without a filename (python-requests sends every field so).
+      const slot: FormField = { name, value: '' };
+      fields.push(slot);
+      const chunks: Buffer[] = [];
+      pending.push(
+        new Promise<void>((done) => {
+          stream.on('data', (chunk: Buffer) => {
+            preData += chunk.length;
+            if (preData > MAX_PRE_DATA) {
+              stream.resume();
+              fail(tooMuchPreData());
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('end', () => {
+            slot.value = Buffer.concat(chunks).toString('utf8');
+            done();
+          });
+          stream.on('error', () => done());
+        }),
+      );
     });
     parser.on('finish', () => {
-      if (!settled) settle(undefined);
+      void Promise.all(pending).then(() => {
+        if (!settled) settle(undefined);
+      });
     });
     parser.on('error', (error) =>
       fail(

@@ -3,15 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BodyMeter } from './body-meter.ts';
+import type { ChecksumAlgorithm } from './checksums.ts';
 import type { RequestContext } from './context.ts';
 import { invalidArgument, S3Error } from './errors.ts';
 import { announceCreated } from './notifications.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
 import { authorizePost } from './post-auth.ts';
+import { fileDigests, verifyDigests } from './post-digests.ts';
 import { readPostForm } from './post-form.ts';
 import { checkPolicy, type FormField, type SizeRange } from './post-policy.ts';
+import { redirectTarget } from './post-redirect.ts';
 import { encodeKeyPath } from './url-encoding.ts';
+import { assertHonourableWrite } from './write-options.ts';
 import { xmlDocument } from './xml.ts';
 
 // Built from parts: a literal `${...}` in a plain string reads like a template-literal slip.
@@ -47,8 +51,22 @@ function attributesFrom(fields: readonly FormField[]): ObjectAttributes {
   };
 }
 
-async function receiveFile(stream: Readable, range: SizeRange, store: ObjectStore): Promise<WrittenBody> {
+/** Form fields named like the PutObject headers they stand for (`acl` is `x-amz-acl`, `tagging` `x-amz-tagging`). */
+function asHeaderName(fieldName: string): string {
+  const name = fieldName.toLowerCase();
+  if (name === 'acl') return 'x-amz-acl';
+  if (name === 'tagging') return 'x-amz-tagging';
+  return name;
+}
+
+async function receiveFile(
+  stream: Readable,
+  range: SizeRange,
+  store: ObjectStore,
+  checksum: ChecksumAlgorithm | undefined,
+): Promise<WrittenBody & { checksum?: string }> {
   const meter = new BodyMeter({
+    checksum,
     maxBytes: range.max,
     tooLarge: (bytes) =>
       new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
@@ -70,7 +88,7 @@ async function receiveFile(stream: Readable, range: SizeRange, store: ObjectStor
         },
       );
     }
-    return { path, size: meter.bytes, md5: meter.md5() };
+    return { path, size: meter.bytes, md5: meter.md5(), checksum: meter.checksum() };
   } catch (error) {
     await store.discard(path);
     throw error;
@@ -86,6 +104,12 @@ function answer(
   etag: string,
 ): void {
   res.setHeader('ETag', `"${etag}"`);
+  const redirect = redirectTarget(fields, bucket, key, etag);
+  if (redirect !== undefined) {
+    res.writeHead(303, { Location: redirect, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
   res.setHeader('Location', location);
   const status = field(fields, 'success_action_status');
   if (status === '201') {
@@ -126,6 +150,8 @@ export async function postObject(
     );
   }
   const { server, bucket } = ctx;
+  // The authority of a form is inside it: the body must come before anything can be checked.
+  ctx.acceptBody();
   const form = await readPostForm(req);
   try {
     const { accessKeyId, policy } = await authorizePost(form.fields, server.region, server.verifiers);
@@ -133,8 +159,18 @@ export async function postObject(
     const range = checkPolicy(policy, fields, bucket.name, server.now());
     if (!form.file) throw invalidArgument('POST requires exactly one file upload per request.', 'file', '0');
     const key = validateKey(field(fields, 'key') ?? '');
-    const body = await receiveFile(form.file.stream, range, server.store);
-    const object = await server.store.commit(bucket.name, key, body, attributesFrom(fields));
+    const asHeaders = new Map(fields.map((f) => [asHeaderName(f.name), f.value]));
+    assertHonourableWrite((name) => asHeaders.get(name), asHeaders.keys());
+    const digests = fileDigests(fields);
+    const body = await receiveFile(form.file.stream, range, server.store, digests.checksum?.algorithm);
+    let object: Awaited<ReturnType<typeof server.store.commit>>;
+    try {
+      const checksum = verifyDigests(digests, body);
+      object = await server.store.commit(bucket.name, key, body, { ...attributesFrom(fields), checksum });
+    } catch (error) {
+      await server.store.discard(body.path);
+      throw error;
+    }
     await announceCreated(ctx, 'ObjectCreated:Post', object, accessKeyId);
     const location = `${ctx.baseUrl}/${bucket.name}/${encodeKeyPath(key)}`;
     answer(res, fields, location, bucket.name, key, object.etag);

@@ -10,21 +10,45 @@ import { listObjectsV2 } from './list.ts';
 import { postObject } from './post-object.ts';
 import { putObject } from './put-object.ts';
 import { hasQuery, parseTarget, queryValue, type RequestTarget } from './request-target.ts';
+import { assertWriteCondition, writeCondition } from './write-conditions.ts';
+import { assertHonourableReadOrDelete } from './write-options.ts';
 import { errorXml } from './xml.ts';
 
 /** Sub-resources of S3 this endpoint does not serve; a request naming one is not a plain object call. */
 const UNSUPPORTED_SUBRESOURCES = [
+  'accelerate',
   'acl',
+  'analytics',
   'attributes',
   'cors',
   'delete',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
   'lifecycle',
   'location',
+  'logging',
+  'metadataConfiguration',
+  'metadataTable',
+  'metrics',
   'notification',
+  'object-lock',
+  'ownershipControls',
   'partNumber',
   'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'renameObject',
+  'replication',
+  'requestPayment',
   'restore',
+  'retention',
+  'select',
+  'select-type',
+  'session',
   'tagging',
+  'torrent',
   'uploadId',
   'uploads',
   'versionId',
@@ -71,9 +95,13 @@ async function routeObject(
   target: RequestTarget,
 ) {
   const method = req.method ?? '';
+  assertHonourableReadOrDelete(method, Object.keys(req.headers));
   if (method === 'GET' || method === 'HEAD') return getObject(req, res, ctx, target);
   if (method === 'DELETE') {
-    await ctx.server.store.delete(ctx.bucket.name, target.key);
+    const condition = writeCondition(req.headers, 'delete');
+    await ctx.server.store.delete(ctx.bucket.name, target.key, (current) =>
+      assertWriteCondition(condition, current, target.key),
+    );
     res.writeHead(204);
     res.end();
     return;
@@ -97,6 +125,8 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   // Browser form uploads carry their authority in the form, not in the request.
   if (method === 'POST' && !onObject) return postObject(req, res, ctx);
   const auth = await authenticate({ method, headers: req.headers }, target, ctx.server);
+  // Only an authenticated request is told to send its body.
+  ctx.acceptBody();
   if (!onObject) return routeBucket(req, res, ctx, target);
   if (method === 'PUT') {
     // One method, two operations: S3 tells CopyObject from PutObject by this header alone.
@@ -137,6 +167,7 @@ export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
   server: ServerContext,
+  expectsContinue = false,
 ): Promise<void> {
   const ids = { requestId: newRequestId(), hostId: newHostId() };
   res.setHeader('x-amz-request-id', ids.requestId);
@@ -157,6 +188,11 @@ export async function handleRequest(
       ...ids,
       sourceIp: sourceIp(req),
       baseUrl: `http://${host}`,
+      acceptBody: () => {
+        if (!expectsContinue || res.headersSent) return;
+        expectsContinue = false;
+        res.writeContinue();
+      },
     };
     await route(req, res, ctx, target);
   } catch (error) {

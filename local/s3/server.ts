@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -94,14 +94,17 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   };
   await sendTestEvents(root, options.buckets, now, log);
   let closing = false;
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     // While closing, let in-flight answers end their connections instead of keeping them alive.
     if (closing) res.setHeader('Connection', 'close');
-    handleRequest(req, res, context).catch((error: unknown) => {
+    handleRequest(req, res, context, expectsContinue).catch((error: unknown) => {
       // handleRequest answers every S3 error itself; this is a bug (e.g. a throwing logger).
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
-  });
+  };
+  const server = createServer((req, res) => serve(req, res, false));
+  // Node would answer `Expect: 100-continue` at once; S3 answers it only once it has authenticated.
+  server.on('checkContinue', (req, res) => serve(req, res, true));
   await listen(server, options.port, options.host);
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -56,18 +56,22 @@ export function sameSignature(expected: string, provided: string): boolean {
  */
 export class SigV4Verifier extends SignatureV4 {
   readonly #region: string;
+  /** The service the signatures are for: `s3` here, `events` or `sqs` for the local JSON endpoints. */
+  readonly #service: string;
 
-  constructor(credential: Credential, region: string) {
+  constructor(credential: Credential, region: string, service = 's3') {
     super({
       credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
       region,
-      service: 's3',
+      service,
       sha256: Sha256,
-      // S3 signs the path as sent, not double-encoded, and the payload hash is read, not computed.
-      uriEscapePath: false,
+      // S3 signs the path as sent, other services encode it once more (as the SDK does for them);
+      // the payload hash is read or computed by the caller, never by the signer.
+      uriEscapePath: service !== 's3',
       applyChecksum: false,
     });
     this.#region = region;
+    this.#service = service;
   }
 
   /** Checks `provided` against the signature of `request` made at `amzDate` (basic ISO 8601). */
@@ -85,7 +89,7 @@ export class SigV4Verifier extends SignatureV4 {
     // Exactly the headers the client listed, even those the SDK never signs itself (e.g. cache-control).
     const canonicalHeaders = getCanonicalHeaders(http, undefined, new Set(request.signedHeaders));
     const canonicalRequest = this.createCanonicalRequest(http, canonicalHeaders, request.payloadHash);
-    const scope = createScope(amzDate.slice(0, 8), this.#region, 's3');
+    const scope = createScope(amzDate.slice(0, 8), this.#region, this.#service);
     const stringToSign = await this.createStringToSign(
       amzDate,
       scope,
@@ -103,6 +107,6 @@ export class SigV4Verifier extends SignatureV4 {
 
   #signString(text: string, shortDate: string): Promise<string> {
     const signingDate = parseAmzDate(`${shortDate}T000000Z`) ?? new Date(Number.NaN);
-    return this.sign(text, { signingDate, signingRegion: this.#region, signingService: 's3' });
+    return this.sign(text, { signingDate, signingRegion: this.#region, signingService: this.#service });
   }
 }
