@@ -118,7 +118,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       port: config.local.port,
       routes: topo.routes,
       handlers,
-      webRoot: resolve(options.webRoot ?? join(import.meta.dirname, '..', 'web')),
+      webRoot: resolve(options.webRoot ?? join(import.meta.dirname, '..', 'dist', 'web')),
       bus,
       identity,
       ready: () => ready,
@@ -135,6 +135,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           customer_id: j.customerId,
           crew_ids: j.crewIds,
           address: j.address,
+          status: j.status,
+          dumpster_size: j.dumpsterSize,
         })),
       }),
     });
