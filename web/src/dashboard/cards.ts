@@ -82,12 +82,18 @@ function fromItem(
     case 'failed':
       return { state: 'failed', label: `Not sent: ${item.reason ?? 'failed'}`, progress: 0 };
     case 'uploaded':
-      return photo ? fromPhoto(photo) : { state: 'checking', label: 'Uploaded — checking…', progress: 1 };
+      // S3 has the bytes (its 201 said so), so a `pending` record only means the check has not run yet.
+      return photo && photo.status !== 'pending'
+        ? fromPhoto(photo)
+        : { state: 'checking', label: 'Uploaded — checking…', progress: 1 };
   }
 }
 
 function fromPhoto(photo: ApiPhoto): Pick<CardModel, 'state' | 'label' | 'progress'> {
   if (photo.status === 'ready') return { state: 'ready', label: 'Ready', progress: 1 };
+  // Not this phone's upload: `pending` means a URL was issued and nothing has arrived yet.
+  if (photo.status === 'pending')
+    return { state: 'queued', label: 'Waiting for the upload to arrive', progress: 0 };
   if (!FINAL.has(photo.status)) return { state: 'checking', label: 'Uploaded — checking…', progress: 1 };
   const reason = plainReason(photo.status, photo.reason, photo.reason_code);
   return photo.status === 'rejected'
@@ -160,7 +166,7 @@ export function cardContent(card: CardModel, actions: CardActions): Node[] {
     h('p', { class: 'filename' }, card.filename),
     h('p', { class: 'state-label' }, card.label),
   );
-  if (card.state === 'uploading' || card.state === 'queued') {
+  if (card.item && (card.state === 'uploading' || card.state === 'queued')) {
     body.append(h('progress', { max: 1, value: card.progress, 'aria-label': `Upload of ${card.filename}` }));
   }
   const item = card.item;

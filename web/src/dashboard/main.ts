@@ -217,13 +217,12 @@ async function refresh(): Promise<void> {
         : 'Offline — showing what this phone knows.';
   }
   renderCards();
-  const cards = currentCards();
-  if (
-    cards.some((c) => c.state !== 'ready' && c.state !== 'refused' && c.state !== 'failed') ||
-    state.loadError
-  ) {
-    state.poll = setTimeout(() => void refresh(), 2000);
-  }
+  const open = currentCards().filter(
+    (c) => c.state !== 'ready' && c.state !== 'refused' && c.state !== 'failed',
+  );
+  // This phone's photos are watched closely; another phone's unfinished upload more calmly.
+  if (open.some((c) => c.item) || state.loadError) state.poll = setTimeout(() => void refresh(), 2000);
+  else if (open.length) state.poll = setTimeout(() => void refresh(), 10_000);
 }
 
 function currentCards(): CardModel[] {
