@@ -25,6 +25,8 @@ export default defineConfig({
     target: 'es2022',
     // Vite's own size report lists chunks; the budget plugin prints what each page really loads.
     reportCompressedSize: false,
+    // Every browser these pages support has modulepreload; the polyfill would be dead weight.
+    modulePreload: { polyfill: false },
     rolldownOptions: { input: pages },
   },
   plugins: [pageBudget({ maxGzipBytes: 60 * 1024 })],

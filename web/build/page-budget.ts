@@ -36,7 +36,8 @@ export function pageBudget(options: PageBudgetOptions): Plugin {
       const rows: Array<{ page: string; files: number; raw: number; gzip: number }> = [];
       for (const [file, chunk] of chunks) {
         if (!chunk.isEntry) continue;
-        const loaded = closure(file, chunks);
+        // An HTML page without a script still gets an empty entry chunk: it loads nothing.
+        const loaded = new Set([...closure(file, chunks)].filter((f) => chunks.get(f)?.code.trim()));
         const code = [...loaded].map((f) => chunks.get(f)?.code ?? '').join('\n');
         rows.push({
           page: chunk.name,
