@@ -30,6 +30,7 @@ async function load(): Promise<void> {
     content.replaceChildren(h('p', {}, 'Sign in to see the photos of your job.'));
     return;
   }
+  if (jobId.startsWith('quote-')) return loadQuote(jobId.slice('quote-'.length));
   try {
     const photos = await listAllPhotos(jobId);
     render(photos.filter((p) => p.status === 'ready' && p.thumbnails));
@@ -142,4 +143,40 @@ function showProblem(message: string): void {
   const existing = document.getElementById('gallery-status');
   if (existing) existing.textContent = `Could not refresh: ${message}`;
   else byId('content').replaceChildren(h('p', { class: 'error' }, message));
+}
+
+const QUOTE_TEXT: Record<string, string> = {
+  open: 'Your price is ready; the booking is not paid yet.',
+  checkout_open: 'Waiting for the card payment to finish.',
+  awaiting_zelle: 'We are waiting for your Zelle payment; this page updates once it is confirmed.',
+  expired: 'This quote expired before it was paid. Get a new price to book.',
+  confirmed: 'Your booking is confirmed. Thank you!',
+};
+
+/** A booking before its job exists: its payment state, until confirmation turns it into the job's page. */
+async function loadQuote(quoteId: string): Promise<void> {
+  byId('title').textContent = 'Your booking';
+  try {
+    const quote = await api<{ quote_id: string; status: string; job_id?: string | null }>(
+      `/quotes/${encodeURIComponent(quoteId)}`,
+    );
+    if (quote.status === 'confirmed' && quote.job_id) {
+      window.location.replace(
+        `/track/${encodeURIComponent(quote.job_id)}?quote=${encodeURIComponent(quoteId)}`,
+      );
+      return;
+    }
+    const text = QUOTE_TEXT[quote.status] ?? `Your booking is ${quote.status.replace(/_/g, ' ')}.`;
+    byId('content').replaceChildren(
+      h('p', { class: 'notice', 'data-quote-status': quote.status }, text),
+      quote.status === 'open' || quote.status === 'expired'
+        ? h('p', {}, h('a', { href: '/book' }, 'Back to booking'))
+        : '',
+    );
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404))
+      return notYours(error.status);
+    showProblem(error instanceof Error ? error.message : String(error));
+  }
+  if (!document.hidden) timer = setTimeout(() => void load(), POLL_MS);
 }
