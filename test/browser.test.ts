@@ -206,6 +206,19 @@ describe('the crew job drawer', () => {
     }
     await waitReady(page, 'IMG_2043.jpg');
     expect(await card(page, 'IMG_2043.jpg').locator('.state-label').textContent()).toBe('Ready');
+    // A filename is text, never markup.
+    const hostile = '<img src=x onerror="window.pwned=1">.txt';
+    await page.setInputFiles('#choose', {
+      name: hostile,
+      mimeType: 'text/html',
+      buffer: Buffer.from('<p>hi</p>'),
+    });
+    await card(page, hostile).and(page.locator('[data-state="refused"]')).waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await card(page, hostile).getByRole('button', { name: 'Remove' }).click();
+    await card(page, hostile).waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(SHOTS, 'drawer-crew-390.png'), fullPage: true });
     await context.close();
   });
 

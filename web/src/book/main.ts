@@ -27,7 +27,7 @@ const queue = new UploadQueue({
 await queue.restore();
 window.addEventListener('online', () => queue.pump());
 const info = await devInfo();
-renderAccount(info, ['customer'], () => render());
+renderAccount(info, ['customer'], () => render(), true);
 render();
 
 function render(): void {
@@ -128,7 +128,7 @@ function quoteForm(): HTMLElement {
             expiresAt: tokenExpiry(q.customer_token),
           });
         }
-        renderAccount(info, ['customer'], () => render());
+        renderAccount(info, ['customer'], () => render(), true);
         render();
         document.getElementById('price-title')?.focus();
       })

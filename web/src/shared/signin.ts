@@ -36,14 +36,19 @@ export async function devInfo(): Promise<DevInfo | null> {
  * Renders the sign-in bar into `#account`: the signed-in user with a Sign out button, or a picker
  * of the seeded users limited to `roles`. Calls `onChange` after a sign-in or sign-out.
  */
-export function renderAccount(info: DevInfo | null, roles: Session['role'][], onChange: () => void): void {
+export function renderAccount(
+  info: DevInfo | null,
+  roles: Session['role'][],
+  onChange: () => void,
+  optional = false,
+): void {
   const box = byId('account');
   const session = currentSession();
   if (session) {
     const out = h('button', { type: 'button', class: 'secondary' }, 'Sign out');
     out.addEventListener('click', () => {
       clearSession();
-      renderAccount(info, roles, onChange);
+      renderAccount(info, roles, onChange, optional);
       onChange();
     });
     box.replaceChildren(h('span', { class: 'who' }, `Signed in as ${session.name} (${session.role})`), out);
@@ -72,14 +77,19 @@ export function renderAccount(info: DevInfo | null, roles: Session['role'][], on
     if (!user) return;
     signIn(user)
       .then(() => {
-        renderAccount(info, roles, onChange);
+        renderAccount(info, roles, onChange, optional);
         onChange();
       })
       .catch((error: Error) => {
         status.textContent = error.message;
       });
   });
-  box.replaceChildren(form);
+  // Where signing in is optional (booking), the picker folds away behind one line.
+  box.replaceChildren(
+    optional
+      ? h('details', { class: 'optional-signin' }, h('summary', {}, 'Already a customer? Sign in'), form)
+      : form,
+  );
 }
 
 async function signIn(user: DevUser): Promise<void> {
