@@ -271,6 +271,45 @@ describe('the crew job drawer', () => {
   });
 });
 
+describe('an upload URL that expires before the photo is sent', () => {
+  let short: LocalStack;
+  beforeAll(async () => {
+    short = await startLocalStack({ QDN_UPLOAD_URL_TTL_SECONDS: '2' });
+  }, 60_000);
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it('gets a fresh URL and sends the photo anyway', async () => {
+    const context = await crewContext();
+    const page = await context.newPage();
+    const s3 = new URL(short.runtime.urls.s3).origin;
+    let held = 0;
+    // The first post waits until its 2 s grant has expired, as on a phone that lost signal.
+    await context.route(`${s3}/**`, async (route) => {
+      if (route.request().method() === 'POST' && held++ === 0) await new Promise((r) => setTimeout(r, 3500));
+      await route.continue();
+    });
+    await page.goto(`${short.api}/`);
+    await page.selectOption('#user', 'crew-demo');
+    await page.click('#signin button[type="submit"]');
+    await openJob(page, 'job-demo-1');
+    await page.setInputFiles('#choose', {
+      name: 'IMG_late.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await makePhoto('late', '#588157'),
+    });
+    await waitReady(page, 'IMG_late.jpg');
+    expect(held).toBe(2);
+    const token = await short.token('crew-demo', 'crew');
+    const photos = (await short.call('GET', '/list-photos?job_id=job-demo-1', { token })).body.photos;
+    // Two grants for one photo: the expired one was never filled, the fresh one is ready.
+    expect(photos.map((p: { status: string }) => p.status).sort()).toEqual(['pending', 'ready']);
+    expect(await card(page, 'IMG_late.jpg').count()).toBe(1);
+    await context.close();
+  });
+});
+
 describe('the customer tracking page', () => {
   it('shows the owner only the ready photos, and adds new ones without a reload', async () => {
     const token = await stack.token('cust-demo', 'customer');
