@@ -349,7 +349,7 @@ describe('the customer tracking page', () => {
   });
 });
 
-describe('every page in two sizes', () => {
+describe('every page in three sizes', () => {
   const pages: Array<{ name: string; path: string; as?: string; prepare?: (page: Page) => Promise<void> }> = [
     { name: 'signin', path: '/' },
     {
@@ -378,7 +378,7 @@ describe('every page in two sizes', () => {
     { name: 'not-found', path: '/no-such-page' },
   ];
 
-  for (const width of [1280, 390]) {
+  for (const width of [1280, 390, 360]) {
     it(`has no serious accessibility violation and saves a screenshot of each page at ${width} px`, async () => {
       // axe is injected as a script: let it past the pages' CSP in this context only.
       const context = await browser.newContext({
@@ -422,6 +422,11 @@ describe('every page in two sizes', () => {
           if (v.impact === 'serious' || v.impact === 'critical')
             problems.push(`${p.name}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
         }
+        // Usable down to 360 px: nothing wider than the screen.
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          `${p.name} at ${width} px`,
+        ).toBeLessThanOrEqual(width);
         await page.screenshot({ path: join(SHOTS, `${p.name}-${width}.png`), fullPage: true });
         await page.evaluate(() => sessionStorage.clear());
       }

@@ -60,7 +60,7 @@ export function renderAccount(
   }
   const select = h('select', { id: 'user', name: 'user' });
   for (const u of info.users.filter((user) => roles.includes(user.role))) {
-    select.append(h('option', { value: u.sub }, `${u.name ?? u.sub} — ${u.sub} (${u.role})`));
+    select.append(h('option', { value: u.sub }, `${u.name ?? u.sub} (${u.role})`));
   }
   const status = h('span', { role: 'status', class: 'error-text' });
   const form = h(
