@@ -349,6 +349,30 @@ describe('the customer tracking page', () => {
   });
 });
 
+describe('a refused token', () => {
+  it('signs the tab out and shows the sign-in again instead of a dead page', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${stack.api}/track/job-demo-1`);
+    await page.evaluate(() =>
+      sessionStorage.setItem(
+        'qdn.session',
+        JSON.stringify({
+          token: 'not-a-jwt',
+          sub: 'cust-demo',
+          role: 'customer',
+          name: 'Casey',
+          expiresAt: Date.now() + 3600_000,
+        }),
+      ),
+    );
+    await page.reload();
+    await page.locator('#signin').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('qdn.session'))).toBeNull();
+    await context.close();
+  });
+});
+
 describe('every page in three sizes', () => {
   const pages: Array<{ name: string; path: string; as?: string; prepare?: (page: Page) => Promise<void> }> = [
     { name: 'signin', path: '/' },

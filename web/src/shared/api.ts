@@ -1,4 +1,7 @@
-import { currentSession } from './session.ts';
+import { clearSession, currentSession } from './session.ts';
+
+/** Fired on `window` when the API refused the session's token: the page shows the sign-in again. */
+export const SIGNED_OUT_EVENT = 'qdn-signed-out';
 
 /** An API error answer (`{"error": {"code", "message"}}`) or a network failure (status 0). */
 export class ApiError extends Error {
@@ -33,6 +36,10 @@ export async function api<T>(
     throw new ApiError(0, 'network', 'No connection.');
   }
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (res.status === 401 && !init.token && token) {
+    clearSession();
+    window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+  }
   if (!res.ok) {
     throw new ApiError(
       res.status,

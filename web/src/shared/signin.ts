@@ -1,4 +1,4 @@
-import { api } from './api.ts';
+import { api, SIGNED_OUT_EVENT } from './api.ts';
 import { byId, h } from './dom.ts';
 import { clearSession, currentSession, type Session, saveSession } from './session.ts';
 
@@ -27,6 +27,9 @@ export interface DevInfo {
   jobs: JobInfo[];
 }
 
+let latest: (() => void) | null = null;
+let listening = false;
+
 /** `/dev/info`, or null on AWS (where sign-in is the OIDC login). */
 export async function devInfo(): Promise<DevInfo | null> {
   return api<DevInfo>('/dev/info').catch(() => null);
@@ -42,6 +45,15 @@ export function renderAccount(
   onChange: () => void,
   optional = false,
 ): void {
+  latest = () => {
+    renderAccount(info, roles, onChange, optional);
+    onChange();
+  };
+  if (!listening) {
+    listening = true;
+    // An expired or refused token signs the tab out instead of leaving a dead "Signed in as".
+    window.addEventListener(SIGNED_OUT_EVENT, () => latest?.());
+  }
   const box = byId('account');
   const session = currentSession();
   if (session) {
