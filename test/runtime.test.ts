@@ -57,8 +57,11 @@ describe('the local runtime', () => {
     );
   });
 
-  it('answers unknown paths with the API error shape', async () => {
-    expect(await stack.call('GET', '/nope')).toMatchObject({
+  it('answers unknown pages with the 404 page and other unknown requests with the API error shape', async () => {
+    const page = await stack.call('GET', '/nope');
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await stack.call('POST', '/nope')).toMatchObject({
       status: 404,
       body: { error: { code: 'not_found' } },
     });

@@ -1,0 +1,36 @@
+/** Children of {@link h}: strings become text nodes, never HTML. */
+export type Child = Node | string | null | undefined | false;
+
+/**
+ * Builds an element. Attributes are set with `setAttribute` and text with text nodes, so a
+ * filename or EXIF string can never become markup.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | boolean | null | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    el.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+
+/** The element with this id; throws when the page lacks it (a build mistake, not a user one). */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`Expected an element #${id} on this page`);
+  return el as T;
+}
+
+/** Formats an ISO time for people, or a dash when there is none. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? '—'
+    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { plainReason } from './reasons.ts';
+
+describe('plainReason', () => {
+  it('says what people understand instead of byte counts and MIME types', () => {
+    expect(plainReason('rejected', 'The file is 10485761 bytes; the limit is 10485760 bytes.')).toBe(
+      'larger than 10 MB',
+    );
+    expect(plainReason('rejected', 'The file is not a JPEG, PNG, WebP or HEIC photo (HTML text).')).toBe(
+      'not a photo',
+    );
+    expect(plainReason('rejected', 'The file was declared image/png but is really image/jpeg.')).toBe(
+      'not the kind of photo its name says',
+    );
+    expect(plainReason('rejected', 'The image is corrupt or truncated (premature end)')).toBe(
+      'the photo is damaged or cut off',
+    );
+  });
+
+  it('prefers a reason code when the API sends one', () => {
+    expect(plainReason('rejected', 'anything', 'too_large', 5 * 1024 * 1024)).toBe('larger than 5 MB');
+    expect(plainReason('rejected', null, 'unsupported_type')).toBe('not a photo');
+  });
+
+  it('falls back to the status for the loose ends', () => {
+    expect(plainReason('abandoned', null)).toBe('the upload expired before the photo arrived');
+    expect(plainReason('missing', null)).toBe('the upload disappeared before it was checked');
+    expect(plainReason('failed', 'The upload could not be checked: timeout')).toBe(
+      'could not be processed — ops can retry it',
+    );
+  });
+});
