@@ -386,7 +386,7 @@ async function timedFetch(url: string): Promise<number> {
 function post(grant: Grant, data: Buffer, contentType: string, filename: string): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(grant.fields)) form.append(name, value);
-  form.append('file', new Blob([data], { type: contentType }), filename);
+  form.append('file', new Blob([data as Uint8Array<ArrayBuffer>], { type: contentType }), filename);
   return fetch(grant.url, { method: 'POST', body: form });
 }
 
