@@ -3,7 +3,8 @@
  * same run on the same machine:
  * - upload → `ready` for one 12 MP JPEG against the same render in memory (the stage's own
  *   `renderThumbnails`: sharp making the two WebP sizes, no I/O);
- * - a burst of N 12 MP JPEGs (`QDN_BENCH_BURST`, default 40): drain time against the floor
+ * - a burst of N 12 MP JPEGs (`QDN_BENCH_BURST`, default 200) from `QDN_BENCH_CLIENTS` (32)
+ *   uploaders, each presign → POST → next: drain time (first presign to last ready) against the floor
  *   (N × render ÷ cores) and against the same renders in memory with the same parallelism;
  * - `POST /upload-url` and `/healthz` p50/p99 idle and during the burst;
  * - the process's CPU time per photo and its peak RSS during the burst;
@@ -42,11 +43,13 @@ const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 /** Runs the pipeline benchmark. */
 export async function run(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const burst = Number(process.env.QDN_BENCH_BURST ?? 40);
+  const burst = Number(process.env.QDN_BENCH_BURST ?? 200);
+  // Uploaders at once: the issue's burst ran at concurrency 32; more only queues in the client.
+  const clients = Number(process.env.QDN_BENCH_CLIENTS ?? 32);
   const cores = availableParallelism();
   console.log(
     `\nMachine: ${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ` +
-      `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; burst N=${burst}`,
+      `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; burst N=${burst}, ${clients} uploaders`,
   );
 
   const photos: Buffer[] = [];
@@ -98,6 +101,20 @@ export async function run(): Promise<void> {
       if (res.status !== 200) throw new Error(`upload-url answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as Grant;
     };
+    /** Presign and POST; `done` resolves with the stage times once the photo is `ready`. */
+    const send = async (data: Buffer) => {
+      const t0 = performance.now();
+      const g = await grant(data.length);
+      const waiting = ready.wait(g.photo_id);
+      const t1 = performance.now();
+      const res = await post(g, data, 'image/jpeg', 'p.jpg');
+      if (res.status !== 204 && res.status !== 201 && res.status !== 200)
+        throw new Error(`S3 POST answered ${res.status}: ${await res.text()}`);
+      const t2 = performance.now();
+      return {
+        done: waiting.then((t3) => ({ total: t3 - t0, presign: t1 - t0, post: t2 - t1, afterPost: t3 - t2 })),
+      };
+    };
     /** Presign, POST, wait for `ready`; returns the stage times. */
     const uploadOne = async (data: Buffer, contentType = 'image/jpeg', filename = 'p.jpg') => {
       const t0 = performance.now();
@@ -136,8 +153,8 @@ export async function run(): Promise<void> {
     for (let i = 0; i < SINGLE_RUNS; i++) singles.push(await uploadOne(photos[i % photos.length] as Buffer));
     const totals = singles.map((s) => s.total);
 
-    // 3. The burst: every upload started at once (the client's own connection pool paces them),
-    // with a prober measuring /upload-url and /healthz while the photos drain.
+    // 3. The burst: `clients` uploaders (a crew's phones, each one photo at a time: presign, POST,
+    // next — not waiting for thumbnails), with a prober measuring /upload-url and /healthz while the photos drain.
     const burstHealth: number[] = [];
     const burstPresign: number[] = [];
     let draining = true;
@@ -156,9 +173,17 @@ export async function run(): Promise<void> {
     }, 50);
     const cpuBefore = process.cpuUsage();
     const burstStarted = performance.now();
-    const burstTimes = await Promise.all(
-      Array.from({ length: burst }, (_, i) => uploadOne(photos[i % photos.length] as Buffer)),
+    const pendingReady: Array<ReturnType<typeof uploadOne>> = [];
+    let nextUpload = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(clients, burst) }, async () => {
+        while (nextUpload < burst) {
+          const i = nextUpload++;
+          pendingReady.push((await send(photos[i % photos.length] as Buffer)).done);
+        }
+      }),
     );
+    const burstTimes = await Promise.all(pendingReady);
     const drainMs = performance.now() - burstStarted;
     const cpu = process.cpuUsage(cpuBefore);
     draining = false;
