@@ -3,10 +3,11 @@ import { openThumbnailSource } from '../lib/image/decode-source.ts';
 import type { RenderOptions, ThumbnailSource } from '../lib/image/thumbnail-types.ts';
 import { topology } from '../lib/topology/topology.ts';
 
-/** What the thumbnail handler renders with by default: the topology's sizes, q80, a 100 MP cap. */
+/** What the thumbnail handler renders with by default: the topology's sizes and effort, q80, a 100 MP cap. */
 export const BENCH_RENDER_OPTIONS: RenderOptions = {
   sizes: topology.thumbnails.sizes,
   quality: 80,
+  effort: topology.thumbnails.webpEffort,
   maxInputPixels: 100_000_000,
 };
 

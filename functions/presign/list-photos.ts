@@ -1,5 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Caller } from '../../lib/auth/caller.ts';
 import type { Config } from '../../lib/config/config.ts';
@@ -10,6 +9,7 @@ import type { JobRepository } from '../../lib/repo/jobs.ts';
 import type { Photo } from '../../lib/repo/photo.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
 import { authorizeView } from './access.ts';
+import { getUrlSigner } from './get-url-signer.ts';
 import { listPhotosQuery } from './schemas.ts';
 
 /** What `GET /list-photos` needs. */
@@ -61,14 +61,13 @@ async function signThumbnails(
   keys: Record<string, string>,
   deps: ListPhotosDeps,
 ): Promise<Record<string, string>> {
+  // One presigner per client and bucket for the life of the process, not one per URL.
+  const sign = getUrlSigner(deps.s3, deps.config.uploadsBucket);
   const entries = await Promise.all(
-    Object.entries(keys).map(async ([size, key]) => {
-      const command = new GetObjectCommand({ Bucket: deps.config.uploadsBucket, Key: key });
-      return [
-        size,
-        await getSignedUrl(deps.s3, command, { expiresIn: deps.config.uploads.thumbUrlTtlSeconds }),
-      ];
-    }),
+    Object.entries(keys).map(async ([size, key]) => [
+      size,
+      await sign(key, deps.config.uploads.thumbUrlTtlSeconds),
+    ]),
   );
   return Object.fromEntries(entries);
 }

@@ -53,6 +53,10 @@ export async function issueUploadUrl(
       `The file is larger than ${formatByteSize(config.uploads.maxBytes)}, the largest upload allowed (it is ${formatByteSize(input.size)}).`,
     );
   }
+  // The job is read while the budget is taken (one round trip less), but its verdict is only
+  // looked at after the rate limit, so probing for job ids still spends the caller's budget.
+  const authorizing = authorizeUpload(caller, input.job_id, deps);
+  authorizing.catch(() => undefined);
   const rate = await deps.rateLimiter.take(caller.sub, 'upload-url', config.uploads.ratePerMinute);
   if (!rate.allowed) {
     throw new HttpError(
@@ -63,24 +67,15 @@ export async function issueUploadUrl(
       },
     );
   }
-  // Authorize after the rate limit, so probing for job ids spends the caller's budget too.
-  const target = await authorizeUpload(caller, input.job_id, deps);
-  if (
-    target.kind === 'job' &&
-    !(await deps.jobs.takePhotoSlot(input.job_id, config.uploads.maxPhotosPerJob))
-  ) {
-    throw new HttpError(
-      'conflict',
-      `This job already has the maximum of ${config.uploads.maxPhotosPerJob} photos.`,
-    );
-  }
+  const target = await authorizing;
 
   const nowMs = deps.now();
   const photoId = ulid(nowMs);
   const key = photoKey(input.job_id, photoId, ext);
   const contentType = input.content_type.toLowerCase();
   const expiresAt = new Date(nowMs + config.uploads.urlTtlSeconds * 1000).toISOString();
-  const post = await createPresignedPost(
+  // Signing needs no table: it runs while the photo slot is taken, and is thrown away if none is left.
+  const signing = createPresignedPost(
     deps.s3,
     uploadPolicy({
       bucket: config.uploadsBucket,
@@ -93,6 +88,17 @@ export async function issueUploadUrl(
       ...(input.gps ? { deviceGps: input.gps } : {}),
     }),
   );
+  signing.catch(() => undefined);
+  if (
+    target.kind === 'job' &&
+    !(await deps.jobs.takePhotoSlot(input.job_id, config.uploads.maxPhotosPerJob))
+  ) {
+    throw new HttpError(
+      'conflict',
+      `This job already has the maximum of ${config.uploads.maxPhotosPerJob} photos.`,
+    );
+  }
+  const post = await signing;
   await deps.photos.putPending({
     jobId: input.job_id,
     photoId,

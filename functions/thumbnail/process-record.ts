@@ -103,6 +103,7 @@ export async function processPhotoReceived(
     rendered = await renderThumbnails(original.buffer, {
       sizes: topology.thumbnails.sizes,
       quality: config.images.webpQuality,
+      effort: topology.thumbnails.webpEffort,
       maxInputPixels: config.images.maxInputPixels,
     });
   } catch (error) {

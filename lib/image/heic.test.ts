@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BLUE, near, OPTIONS, pixel, RED } from '../../test/fixtures/thumbnail-images.ts';
-import { decodeHeic, needsHeicDecoder } from './heic.ts';
+import { decodeHeic, decodeHeicHere, needsHeicDecoder } from './heic.ts';
+import { heicWorkerAvailable } from './heic-worker-client.ts';
 import { ImageRejectedError } from './image-errors.ts';
 import { renderThumbnails } from './thumbnails.ts';
 
@@ -57,5 +58,21 @@ describe('HEIC (HEVC) input', () => {
       name: 'ImageRejectedError',
       reason: 'corrupt',
     });
+  });
+  it('decodes in the worker thread to the same pixels as on the calling thread, and keeps the pixel cap', async () => {
+    // Prepare
+    const options = { maxInputPixels: 100_000_000, primaryIndex: 0 };
+    expect(heicWorkerAvailable()).toBe(true);
+    // Act
+    const [inWorker, here] = await Promise.all([
+      decodeHeic(SAMPLE, options),
+      decodeHeicHere(SAMPLE, options),
+    ]);
+    // Assess
+    expect([inWorker.width, inWorker.height]).toEqual([64, 128]);
+    expect(Buffer.from(inWorker.data).equals(Buffer.from(here.data))).toBe(true);
+    await expect(decodeHeic(SAMPLE, { ...options, maxInputPixels: 64 * 128 - 1 })).rejects.toBeInstanceOf(
+      ImageRejectedError,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import heicDecode from 'heic-decode';
 import type { Metadata } from 'sharp';
 import { tooManyPixelsError } from './decode-failure.ts';
+import { decodeHeicInWorker, heicWorkerAvailable } from './heic-worker-client.ts';
 
 /** Upright RGBA pixels of a HEIC photo, as sharp's `raw` input wants them. */
 export interface HeicPixels {
@@ -27,9 +28,27 @@ export function needsHeicDecoder(meta: Pick<Metadata, 'format' | 'compression'>)
  * is upright; the EXIF Orientation a phone also writes describes the same turn and must not be
  * applied again (sharp's metadata likewise drops it for HEIF and reports the upright size).
  *
- * Costs: about 12× a JPEG of the same size, synchronously on the calling thread.
+ * Costs: about 5× a JPEG of the same size in synchronous WASM, so it runs in a worker thread
+ * (`heic-worker.mjs`) where that file ships; a bundle without it decodes on the calling thread.
  */
 export async function decodeHeic(
+  input: Buffer,
+  options: { maxInputPixels: number; primaryIndex: number },
+): Promise<HeicPixels> {
+  if (heicWorkerAvailable()) {
+    const out = await decodeHeicInWorker(input, options);
+    if ('tooMany' in out)
+      throw tooManyPixelsError(out.tooMany.width, out.tooMany.height, options.maxInputPixels);
+    if (out.data.length !== out.width * out.height * 4) {
+      throw new Error(`HEIF decoder returned ${out.data.length} bytes for ${out.width}×${out.height} RGBA`);
+    }
+    return out;
+  }
+  return decodeHeicHere(input, options);
+}
+
+/** The same decode on the calling thread (blocks it for the whole WASM decode). */
+export async function decodeHeicHere(
   input: Buffer,
   options: { maxInputPixels: number; primaryIndex: number },
 ): Promise<HeicPixels> {

@@ -25,6 +25,7 @@ export function validateRenderOptions(options: RenderOptions): void {
   }
   expectInteger('quality', quality, 1, 100);
   expectInteger('maxInputPixels', maxInputPixels, 1, Number.MAX_SAFE_INTEGER);
+  if (options.effort !== undefined) expectInteger('effort', options.effort, 0, 6);
 }
 
 function expectInteger(what: string, value: unknown, min: number, max: number): void {

@@ -15,11 +15,15 @@ function fitInside(longEdge: number): ResizeOptions {
   return { width: longEdge, height: longEdge, fit: 'inside', withoutEnlargement: true };
 }
 
-async function encode(pipeline: Sharp, spec: ThumbnailSpec, quality: number): Promise<RenderedThumbnail> {
+async function encode(
+  pipeline: Sharp,
+  spec: ThumbnailSpec,
+  { quality, effort }: Pick<RenderOptions, 'quality' | 'effort'>,
+): Promise<RenderedThumbnail> {
   // No withMetadata()/keepExif(): sharp then writes no EXIF, XMP or ICC, so no GPS can leak.
   const { data, info } = await pipeline
     .resize(fitInside(spec.longEdge))
-    .webp({ quality })
+    .webp({ quality, ...(effort === undefined ? {} : { effort }) })
     .toBuffer({ resolveWithObject: true });
   return { name: spec.name, data, width: info.width, height: info.height, contentType: 'image/webp' };
 }
@@ -35,13 +39,13 @@ function fromRaw(data: Buffer, info: OutputInfo, maxInputPixels: number): Sharp 
  * bitmap exists, but each pipeline still entropy-decodes the whole file, and PNG/WebP/raw input
  * is decoded in full once per size.
  */
-const independent: ThumbnailStrategy = (source, { sizes, quality }) =>
-  Promise.all(sizes.map((spec) => encode(source.open(), spec, quality)));
+const independent: ThumbnailStrategy = (source, options) =>
+  Promise.all(options.sizes.map((spec) => encode(source.open(), spec, options)));
 
 /** (b) One sharp instance, `clone()`d per size: sharp's fan-out idiom, meant for streamed input. */
-const clone: ThumbnailStrategy = (source, { sizes, quality }) => {
+const clone: ThumbnailStrategy = (source, options) => {
   const base = source.open();
-  return Promise.all(sizes.map((spec) => encode(base.clone(), spec, quality)));
+  return Promise.all(options.sizes.map((spec) => encode(base.clone(), spec, options)));
 };
 
 /**
@@ -49,20 +53,24 @@ const clone: ThumbnailStrategy = (source, { sizes, quality }) => {
  * resize and encode every size from that bitmap in parallel: one decode, and a bitmap of at most
  * largest² × 3 bytes (5 MB at 1280 px).
  */
-const chained: ThumbnailStrategy = async (source, { sizes, quality, maxInputPixels }) => {
-  const longest = Math.max(...sizes.map((s) => s.longEdge));
+const chained: ThumbnailStrategy = async (source, options) => {
+  const longest = Math.max(...options.sizes.map((s) => s.longEdge));
   const { data, info } = await source
     .open()
     .resize(fitInside(longest))
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return Promise.all(sizes.map((spec) => encode(fromRaw(data, info, maxInputPixels), spec, quality)));
+  return Promise.all(
+    options.sizes.map((spec) => encode(fromRaw(data, info, options.maxInputPixels), spec, options)),
+  );
 };
 
 /** (d) The naive baseline: decode the whole original to raw pixels, then resize each size from it. */
-const fullDecode: ThumbnailStrategy = async (source, { sizes, quality, maxInputPixels }) => {
+const fullDecode: ThumbnailStrategy = async (source, options) => {
   const { data, info } = await source.open().raw().toBuffer({ resolveWithObject: true });
-  return Promise.all(sizes.map((spec) => encode(fromRaw(data, info, maxInputPixels), spec, quality)));
+  return Promise.all(
+    options.sizes.map((spec) => encode(fromRaw(data, info, options.maxInputPixels), spec, options)),
+  );
 };
 
 /** Every strategy by name, for the renderer and the benchmark. */

@@ -11,6 +11,8 @@ export interface RenderOptions {
   sizes: ThumbnailSpec[];
   /** WebP quality, 1–100. */
   quality: number;
+  /** libwebp effort, 0 (fastest) – 6; sharp's default is 4. */
+  effort?: number;
   /** Largest width × height accepted, checked before any pixel is decoded. */
   maxInputPixels: number;
 }

@@ -66,6 +66,27 @@ describe('RateLimiter: a sliding minute shared through the table (issue 11, find
     expect(results.filter((r) => r.allowed)).toHaveLength(30);
   });
 
+  it('reads a settled previous minute once, and still counts it in full', async () => {
+    // Prepare: 20 grants late in one minute, by another instance.
+    let now = Date.UTC(2026, 11, 2, 0, 7, 50, 0);
+    const other = new RateLimiter(db, 'rates', () => now);
+    expect(await takeMany(other, 'crew-c', 20)).toBe(20);
+    let reads = 0;
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'GetCommand') reads++;
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    // Act: 6 s into the next minute the previous one is settled; 20 × (1 − 0.1) = 18 carried.
+    now += 16_000;
+    const limiter = new RateLimiter(counting, 'rates', () => now);
+    const allowed = await takeMany(limiter, 'crew-c', 20);
+    // Assess: 30 − 18 = 12 allowed; one read of the settled minute, then one per refusal (for Retry-After).
+    expect(allowed).toBe(12);
+    expect(reads).toBe(1 + 8);
+  });
+
   it('says when the next unit will be allowed', () => {
     expect(slidingAllowance(30, 30, 0, 1000)).toBe(0);
     expect(slidingAllowance(30, 30, 0, 2000)).toBe(1);

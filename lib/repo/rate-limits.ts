@@ -5,6 +5,10 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 const WINDOW_MS = 60_000;
+/** How far into a minute the previous one counts as final (NTP-synced clocks differ by far less). */
+const SETTLED_AFTER_MS = 5_000;
+/** Callers whose settled previous minute is kept; past that the cache starts over. */
+const MAX_SETTLED = 10_000;
 
 /**
  * How many units the current minute may still give under a sliding window of one minute,
@@ -48,6 +52,13 @@ export function slidingRetryAfter(
  * through across a minute boundary. Window items expire through the table's TTL.
  */
 export class RateLimiter {
+  /**
+   * The previous minute's count per counter, once it is settled: a minute takes no more writes
+   * after it ends (a writer picks the minute from its own clock), so read `SETTLED_AFTER_MS` into
+   * the next minute it is final and one read a minute per caller is enough, not one per request.
+   */
+  readonly #settled = new Map<string, { minute: number; used: number }>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -60,7 +71,7 @@ export class RateLimiter {
     const minute = Math.floor(nowMs / WINDOW_MS);
     const elapsedMs = nowMs - minute * WINDOW_MS;
     const pk = `RATE#${action}#${subject}`;
-    const previous = await this.#used(pk, minute - 1);
+    const previous = await this.#previous(pk, minute - 1, elapsedMs);
     const allowance = slidingAllowance(perMinute, previous, 0, elapsedMs);
     const refuse = async (): Promise<RateDecision> => {
       const current = await this.#used(pk, minute);
@@ -85,6 +96,18 @@ export class RateLimiter {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return refuse();
     }
+  }
+
+  async #previous(pk: string, minute: number, elapsedMs: number): Promise<number> {
+    const known = this.#settled.get(pk);
+    if (known?.minute === minute) return known.used;
+    const used = await this.#used(pk, minute);
+    // Well past the boundary (clocks agree to well under this): nothing more can land in it.
+    if (elapsedMs >= SETTLED_AFTER_MS) {
+      if (this.#settled.size >= MAX_SETTLED) this.#settled.clear();
+      this.#settled.set(pk, { minute, used });
+    }
+    return used;
   }
 
   async #used(pk: string, minute: number): Promise<number> {

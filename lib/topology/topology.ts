@@ -58,7 +58,10 @@ export const topology: Topology = {
       retryBackoffSeconds: [5, 30, 120],
       retentionSeconds: 4 * 24 * 3600,
       dlqRetentionSeconds: 14 * 24 * 3600,
-      consumer: { function: 'on-upload', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+      // Latency: window 0 (AWS's default for standard queues) — a 1 s window was ≈ 1 s of a ≈ 1.4 s
+      // upload → ready (bench/RESULTS.md); a burst still fills batches of 10 while one is in flight.
+      // Two in flight: on-upload is I/O-bound (a ranged GET, a copy, a few DynamoDB writes).
+      consumer: { function: 'on-upload', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     },
     thumbnails: {
       id: 'thumbnails',
@@ -71,6 +74,8 @@ export const topology: Topology = {
       retentionSeconds: 4 * 24 * 3600,
       dlqRetentionSeconds: 14 * 24 * 3600,
       // Small batches: one thumbnail batch must finish well inside the function timeout.
+      // Latency: window 0, and two batches of two in flight keep both cores of the measured machine
+      // busy without queueing decoded bitmaps (peak RSS); see bench/RESULTS.md.
       consumer: { function: 'thumbnail', batchSize: 2, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     },
   },
@@ -127,5 +132,8 @@ export const topology: Topology = {
     ],
     format: 'webp',
     cacheControl: 'public, max-age=31536000, immutable',
+    // libwebp effort 2 instead of sharp's 4: the 1280 px encode takes 0.41–0.46 × the time for
+    // +7% bytes and −0.003 SSIM on textured, noisy photos (bench/webp.bench.ts, bench/RESULTS.md).
+    webpEffort: 2,
   },
 };

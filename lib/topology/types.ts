@@ -117,5 +117,5 @@ export interface Topology {
     contentTypes: Record<string, string>;
     urlTtlSeconds: number;
   };
-  thumbnails: { sizes: ThumbnailSize[]; format: 'webp'; cacheControl: string };
+  thumbnails: { sizes: ThumbnailSize[]; format: 'webp'; cacheControl: string; webpEffort?: number };
 }

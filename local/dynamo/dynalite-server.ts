@@ -5,7 +5,6 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/topology/table.ts';
 import { createRequestVerifier } from '../auth/verify-request.ts';
-import { startVerifyingProxy } from '../auth/verifying-proxy.ts';
 import { startFrontServer } from './front-server.ts';
 
 /** A running dynalite: its endpoint and how to stop it. */
@@ -35,19 +34,16 @@ export async function startDynalite(options: {
   });
   const { port } = server.address() as AddressInfo;
   const innerUrl = `http://${options.host}:${port}`;
-  // dynalite has no TransactWriteItems: a transactions server adds it (and serializes writes for it).
-  const transactions = await startFrontServer({ host: options.host, innerUrl });
-  const transactionsPort = Number(new URL(transactions.url).port);
-  // dynalite only checks that a signature is there: the shared verifier checks that it is right.
-  const front = await startVerifyingProxy({
+  // dynalite has no TransactWriteItems and only checks that a signature is there: one front
+  // server checks the signature, adds transactions and serializes writes (one hop, not two).
+  const front = await startFrontServer({
     host: options.host,
-    upstream: { host: options.host, port: transactionsPort },
+    innerUrl,
     verify: createRequestVerifier({
       service: 'dynamodb',
       region: options.region,
       credentials: [options.credentials],
     }),
-    contentType: 'application/x-amz-json-1.0',
   });
   const url = front.url;
   const client = new DynamoDBClient({
@@ -66,10 +62,6 @@ export async function startDynalite(options: {
     url,
     close: async () => {
       await front.close();
-      await new Promise<void>((resolve) => {
-        transactions.server.close(() => resolve());
-        transactions.server.closeAllConnections();
-      });
       await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
     },
   };

@@ -116,4 +116,54 @@ describe('Poller', () => {
     await poller.stop();
     expect(store.counts('q')).toMatchObject({ visible: done.includes('two') ? 0 : 1 });
   });
+  it('closes the batching window as soon as the batch is full, as the event-source mapping does', async () => {
+    const store = new QueueStore({ path: ':memory:' });
+    store.define({ name: 'w', visibilityTimeoutSeconds: 30, retentionSeconds: 86400 });
+    const batches: string[][] = [];
+    const poller = new Poller({
+      store,
+      queue: 'w',
+      region: 'us-east-1',
+      handler: async (event) => {
+        batches.push(event.Records.map((r) => r.body));
+        return { batchItemFailures: [] };
+      },
+      functionName: 'test-fn',
+      batchSize: 3,
+      // Far longer than the test's timeout: only closing early can pass.
+      maxBatchingWindowSeconds: 60,
+      maxConcurrency: 1,
+      timeoutSeconds: 2,
+    });
+    store.send('w', 'a');
+    const outcome = poller.pollOnce();
+    await new Promise((r) => setTimeout(r, 5));
+    store.send('w', 'b');
+    poller.nudge();
+    store.send('w', 'c');
+    poller.nudge();
+    expect(await outcome).toMatchObject({ delivered: 3, deleted: 3 });
+    expect(batches).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('invokes with a partial batch when the window ends', async () => {
+    const store = new QueueStore({ path: ':memory:' });
+    store.define({ name: 'w', visibilityTimeoutSeconds: 30, retentionSeconds: 86400 });
+    const poller = new Poller({
+      store,
+      queue: 'w',
+      region: 'us-east-1',
+      handler: async () => ({ batchItemFailures: [] }),
+      functionName: 'test-fn',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0.05,
+      maxConcurrency: 1,
+      timeoutSeconds: 2,
+    });
+    store.send('w', 'a');
+    const outcome = poller.pollOnce();
+    store.send('w', 'b');
+    poller.nudge();
+    expect(await outcome).toMatchObject({ delivered: 2, deleted: 2 });
+  });
 });

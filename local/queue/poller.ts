@@ -42,6 +42,8 @@ export class Poller {
   readonly #inFlight = new Set<Promise<unknown>>();
   #running = false;
   #wake: (() => void) | undefined;
+  /** Batches gathering during their window, woken when a message arrives. */
+  readonly #gatherers = new Set<() => void>();
   #loop: Promise<void> | undefined;
 
   constructor(options: PollerOptions) {
@@ -63,6 +65,7 @@ export class Poller {
   /** Wakes an idle poller (a message was just sent). */
   nudge(): void {
     this.#wake?.();
+    for (const gatherer of [...this.#gatherers]) gatherer();
   }
 
   /** Stops receiving and waits for the batches in flight to finish. */
@@ -107,11 +110,35 @@ export class Poller {
     const { store, queue, batchSize, maxBatchingWindowSeconds } = this.#o;
     let messages = first;
     if (messages.length < batchSize && maxBatchingWindowSeconds > 0) {
-      // Gather more for up to the batching window, as the event-source mapping does.
-      await sleep(maxBatchingWindowSeconds * 1000);
-      messages = messages.concat(store.receive(queue, batchSize - messages.length));
+      // Gather more for up to the batching window, as the event-source mapping does — and, as it
+      // does, invoke as soon as the batch is full instead of sleeping out the whole window.
+      const deadline = Date.now() + maxBatchingWindowSeconds * 1000;
+      while (messages.length < batchSize) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await this.#arrivalOr(left);
+        messages = messages.concat(store.receive(queue, batchSize - messages.length));
+      }
+      if (messages.length < batchSize) {
+        messages = messages.concat(store.receive(queue, batchSize - messages.length));
+      }
     }
     return this.#invoke(messages);
+  }
+
+  /** Resolves on the next nudge (a message was sent) or after `ms`, whichever is first. */
+  #arrivalOr(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const listener = () => done();
+      this.#gatherers.add(listener);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.#gatherers.delete(listener);
+        resolve();
+      }
+    });
   }
 
   async #invoke(messages: ReceivedMessage[]): Promise<BatchOutcome> {
@@ -195,8 +222,4 @@ function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`Task timed out after ${seconds} seconds`)), seconds * 1000);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
