@@ -79,22 +79,11 @@ export async function faultClasses(child: RuntimeChild): Promise<Row[]> {
       ...(notReady || auditWrong(ta) ? { detail: auditProblems(ta) || `${notReady} not ready` } : {}),
     });
 
-    // Persistent: thumbnails fail every try; meanwhile S3 and bus events are dropped for others.
+    // Persistent: thumbnails fail every try.
     await setFaults('thumbnail:transient');
     const started = Date.now();
     const p = await upload(2);
     await failedOnce('qdn-thumbnails', p);
-    await setFaults('thumbnail:transient,s3-notify:drop');
-    const lostS3 = await upload(2);
-    await setFaults('thumbnail:transient,bus:drop');
-    const lostBus = await upload(2);
-    // Until their photo.received was put (and dropped), not merely until they are `received`.
-    await until(
-      () => lostBus.every((id) => facts(child).some((f) => f.type === 'photo.received' && f.photo_id === id)),
-      30_000,
-      100,
-    );
-    await setFaults('thumbnail:transient');
     await until(async () => [...(await statusesOf(api, p)).values()].every((s) => s === 'failed'), 90_000);
     const toDlqS = (Date.now() - started) / 1000;
     await until(async () => q.count('qdn-thumbnails-dlq') >= p.length, 10_000);
@@ -134,6 +123,18 @@ export async function faultClasses(child: RuntimeChild): Promise<Row[]> {
     });
 
     // Dropped events: still pending / received until reconcile finds them.
+    // (After the audits above: each runs reconcile, which would find these early.)
+    await setFaults('s3-notify:drop');
+    const lostS3 = await upload(2);
+    await setFaults('bus:drop');
+    const lostBus = await upload(2);
+    // Until their photo.received was put (and dropped), not merely until they are `received`.
+    await until(
+      () => lostBus.every((id) => facts(child).some((f) => f.type === 'photo.received' && f.photo_id === id)),
+      30_000,
+      100,
+    );
+    await setFaults('');
     const stuck = [...(await statusesOf(api, [...lostS3, ...lostBus])).values()];
     const reconcile = await qdn(api, admin, ['ops', 'reconcile', '--min-age', '0', '--json']);
     let found = 0;
