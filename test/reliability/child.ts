@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,13 +97,16 @@ export async function startChild(env: Record<string, string> = {}): Promise<Runt
       handle.process = await spawnOne();
     },
     stop: async () => {
-      if (handle.process.exitCode !== null || handle.process.signalCode !== null) return;
-      handle.process.kill('SIGTERM');
-      const done = exited(handle.process);
-      if ((await Promise.race([done.then(() => 'ok'), sleep(20_000).then(() => 'late')])) === 'late') {
-        handle.process.kill('SIGKILL');
-        await done;
+      if (handle.process.exitCode === null && handle.process.signalCode === null) {
+        handle.process.kill('SIGTERM');
+        const done = exited(handle.process);
+        if ((await Promise.race([done.then(() => 'ok'), sleep(20_000).then(() => 'late')])) === 'late') {
+          handle.process.kill('SIGKILL');
+          await done;
+        }
       }
+      // QDN_REL_KEEP=1 keeps the data folders to look into after a failure.
+      if (!process.env.QDN_REL_KEEP) await rm(dataDir, { recursive: true, force: true });
     },
   };
   return handle;
