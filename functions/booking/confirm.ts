@@ -119,6 +119,18 @@ async function emitConfirmed(
     total_cents: quote.price.total_cents,
     currency: quote.price.currency,
   };
-  await emitEvent(deps.events, deps.config.eventBusName, 'booking.confirmed', detail);
+  // Concurrent deliveries of one payment (webhook retries, replays, Zelle twice) all reach here
+  // before the first marks the event sent: one claim, one event. A claim left by a crash lapses
+  // after the function's timeout, so a later delivery still emits it (at least once).
+  if (!(await deps.quotes.claimConfirmedEvent(quote.quoteId, deps.now(), CONFIRMED_EVENT_LEASE_MS))) return;
+  try {
+    await emitEvent(deps.events, deps.config.eventBusName, 'booking.confirmed', detail);
+  } catch (error) {
+    await deps.quotes.releaseConfirmedEvent(quote.quoteId).catch(() => undefined);
+    throw error;
+  }
   await deps.quotes.markConfirmedEventSent(quote.quoteId);
 }
+
+/** Longer than the booking function's timeout (10 s): a live holder is never overtaken. */
+const CONFIRMED_EVENT_LEASE_MS = 30_000;

@@ -295,6 +295,30 @@ export class QuoteRepository {
     return Boolean(out.Item);
   }
 
+  /**
+   * Claims the right to emit `booking.confirmed` for a confirmed quote: true for exactly one
+   * caller while the event is unsent and no other claim younger than `leaseMs` holds.
+   */
+  async claimConfirmedEvent(quoteId: string, nowMs: number, leaseMs: number): Promise<boolean> {
+    return this.#update(quoteId, {
+      UpdateExpression: 'SET eventClaimedAt = :now',
+      ConditionExpression:
+        '#status = :confirmed AND attribute_not_exists(eventSent) AND (attribute_not_exists(eventClaimedAt) OR eventClaimedAt < :stale)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':now': nowMs, ':stale': nowMs - leaseMs, ':confirmed': 'confirmed' },
+    });
+  }
+
+  /** Gives a claim back after a failed put, so the retry emits the event. */
+  async releaseConfirmedEvent(quoteId: string): Promise<void> {
+    await this.#update(quoteId, {
+      UpdateExpression: 'REMOVE eventClaimedAt',
+      ConditionExpression: '#status = :confirmed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':confirmed': 'confirmed' },
+    });
+  }
+
   /** Marks `booking.confirmed` as emitted for a confirmed quote (a replay emits it only if not). */
   async markConfirmedEventSent(quoteId: string): Promise<void> {
     await this.#update(quoteId, {
