@@ -51,6 +51,21 @@ async function adminOn(path: string): Promise<Page> {
   return page;
 }
 
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string }> }> };
+      }
+    ).axe;
+    return (await axe.run()).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id);
+  });
+}
+
 describe('booking in the browser', () => {
   it('quotes, attaches a photo, pays by Zelle, is confirmed on /ops and shows on tracking', async () => {
     const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
@@ -71,10 +86,15 @@ describe('booking in the browser', () => {
 
     const ops = await adminOn('/ops');
     await ops.locator('#queues tr[data-queue="uploads"]').waitFor();
-    await ops.fill('#zelle-quote', quoteId);
-    await ops.click('#zelle-form button[type="submit"]');
-    await ops.locator('#zelle-result a').waitFor();
+    // The awaited payment is listed with its memo and amount; one button confirms it.
+    const row = ops.locator(`#zelle-list tr[data-quote-id="${quoteId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(String(await zelle.getAttribute('data-memo')));
     await ops.screenshot({ path: join(SHOTS, 'ops-1280.png'), fullPage: true });
+    expect(await seriousViolations(ops)).toEqual([]);
+    await row.locator('button[data-confirm]').click();
+    await ops.locator('#zelle-result a').waitFor();
+    await ops.locator(`#zelle-list tr[data-quote-id="${quoteId}"]`).waitFor({ state: 'detached' });
 
     // The customer's page follows the quote to its new job, with the booking's photo on it.
     await page.locator('[data-quote-status="confirmed"]').waitFor({ timeout: 20_000 });

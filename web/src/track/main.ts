@@ -1,19 +1,19 @@
 import '../shared/style.css';
 import { ApiError, api } from '../shared/api.ts';
 import { byId, h, when } from '../shared/dom.ts';
+import { type ApiJob, getJob } from '../shared/jobs.ts';
 import { type ApiPhoto, listAllPhotos } from '../shared/photos.ts';
 import { currentSession } from '../shared/session.ts';
-import { type DevInfo, devInfo, renderAccount } from '../shared/signin.ts';
+import { devInfo, renderAccount } from '../shared/signin.ts';
 import { openViewer } from '../shared/viewer.ts';
 
 const POLL_MS = 5000;
 const jobId = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
-let info: DevInfo | null = null;
+let job: ApiJob | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let shown = new Set<string>();
 
-info = await devInfo();
-renderAccount(info, ['customer', 'admin'], () => void load());
+renderAccount(await devInfo(), ['customer', 'admin'], () => void load());
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void load();
 });
@@ -32,7 +32,11 @@ async function load(): Promise<void> {
   }
   if (jobId.startsWith('quote-')) return loadQuote(jobId.slice('quote-'.length));
   try {
-    const photos = await listAllPhotos(jobId);
+    // The job's facts and its photos, both from the API (the same on AWS as locally).
+    const [facts, photos] = await Promise.all([getJob(jobId), listAllPhotos(jobId)]);
+    const statusChanged = job !== null && job.status !== facts.status;
+    job = facts;
+    if (statusChanged) document.getElementById('job-facts')?.replaceWith(jobFacts());
     render(photos.filter((p) => p.status === 'ready' && p.thumbnails));
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || error.status === 404))
@@ -87,12 +91,11 @@ function render(ready: ApiPhoto[]): void {
 }
 
 function jobFacts(): HTMLElement {
-  const job = info?.jobs.find((j) => j.job_id === jobId);
   const facts = h('dl', { id: 'job-facts', class: 'details' }, h('dt', {}, 'Job'), h('dd', {}, jobId));
   if (job) {
     facts.append(
       h('dt', {}, 'Status'),
-      h('dd', {}, h('span', { class: 'badge' }, job.status ?? 'scheduled')),
+      h('dd', {}, h('span', { class: 'badge' }, job.status || 'scheduled')),
     );
     facts.append(h('dt', {}, 'Address'), h('dd', {}, job.address));
     if (job.dumpster_size) facts.append(h('dt', {}, 'Dumpster'), h('dd', {}, job.dumpster_size));
