@@ -80,10 +80,11 @@ function onSessionChange(): void {
 
 /** Loads the signed-in caller's jobs from the API (the same on AWS as locally). */
 async function loadJobs(): Promise<void> {
-  const session = currentSession();
+  const token = currentSession()?.token;
   try {
     const jobs = await listAllJobs();
-    if (currentSession() !== session) return;
+    // A sign-out or another sign-in while this was loading: that session's list wins.
+    if (currentSession()?.token !== token) return;
     state.jobs = jobs;
     state.jobsError = '';
   } catch (error) {
