@@ -9,7 +9,7 @@ import { launchChromium } from './helpers/chromium.ts';
 import { type LocalStack, startLocalStack } from './helpers/local-stack.ts';
 import { makePhoto } from './helpers/photos.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results');
+const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let stack: LocalStack;
@@ -93,7 +93,7 @@ describe('booking in the browser', () => {
     const row = ops.locator(`#zelle-list tr[data-quote-id="${quoteId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(String(memo));
-    await ops.screenshot({ path: join(SHOTS, 'ops-1280.png'), fullPage: true });
+    await ops.screenshot({ path: join(SHOTS, 'ops-zelle-1280.png'), fullPage: true });
     expect(await seriousViolations(ops)).toEqual([]);
     await row.locator('button[data-confirm]').click();
     await ops.locator('#zelle-result a').waitFor();

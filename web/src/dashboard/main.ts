@@ -1,6 +1,6 @@
 import '../shared/style.css';
 import { ApiError } from '../shared/api.ts';
-import { byId, h, when } from '../shared/dom.ts';
+import { byId, day, h } from '../shared/dom.ts';
 import { type ApiJob, listAllJobs } from '../shared/jobs.ts';
 import { type ApiPhoto, FINAL, listAllPhotos } from '../shared/photos.ts';
 import { megabytes } from '../shared/reasons.ts';
@@ -132,8 +132,8 @@ function renderJobs(): void {
           { class: 'job-meta' },
           h('span', { class: `badge status-${job.status || 'unknown'}` }, job.status || 'status unknown'),
           job.dumpster_size ? ` · ${job.dumpster_size}` : '',
-          job.delivery_date ? ` · drop-off ${job.delivery_date}` : '',
-          job.pickup_date ? ` · pickup ${job.pickup_date}` : '',
+          job.delivery_date ? ` · drop-off ${day(job.delivery_date)}` : '',
+          job.pickup_date ? ` · pickup ${day(job.pickup_date)}` : '',
           pending ? ` · ${pending} to send` : '',
         ),
       );
@@ -167,8 +167,8 @@ function openFromHash(): void {
     h('dt', {}, 'Status'),
     h('dd', {}, job.status || 'unknown'),
     ...(job.dumpster_size ? [h('dt', {}, 'Dumpster'), h('dd', {}, job.dumpster_size)] : []),
-    ...(job.delivery_date ? [h('dt', {}, 'Drop-off'), h('dd', {}, when(job.delivery_date))] : []),
-    ...(job.pickup_date ? [h('dt', {}, 'Pickup'), h('dd', {}, when(job.pickup_date))] : []),
+    ...(job.delivery_date ? [h('dt', {}, 'Drop-off'), h('dd', {}, day(job.delivery_date))] : []),
+    ...(job.pickup_date ? [h('dt', {}, 'Pickup'), h('dd', {}, day(job.pickup_date))] : []),
   );
   renderJobs();
   byId('job-title').focus();

@@ -1,6 +1,6 @@
 import '../shared/style.css';
 import { ApiError, api } from '../shared/api.ts';
-import { byId, h, when } from '../shared/dom.ts';
+import { byId, day, h, when } from '../shared/dom.ts';
 import { type ApiJob, getJob } from '../shared/jobs.ts';
 import { type ApiPhoto, listAllPhotos } from '../shared/photos.ts';
 import { currentSession } from '../shared/session.ts';
@@ -99,8 +99,8 @@ function jobFacts(): HTMLElement {
     );
     facts.append(h('dt', {}, 'Address'), h('dd', {}, job.address));
     if (job.dumpster_size) facts.append(h('dt', {}, 'Dumpster'), h('dd', {}, job.dumpster_size));
-    if (job.delivery_date) facts.append(h('dt', {}, 'Drop-off'), h('dd', {}, when(job.delivery_date)));
-    if (job.pickup_date) facts.append(h('dt', {}, 'Pickup'), h('dd', {}, when(job.pickup_date)));
+    if (job.delivery_date) facts.append(h('dt', {}, 'Drop-off'), h('dd', {}, day(job.delivery_date)));
+    if (job.pickup_date) facts.append(h('dt', {}, 'Pickup'), h('dd', {}, day(job.pickup_date)));
   }
   return facts;
 }
