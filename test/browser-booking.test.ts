@@ -103,6 +103,14 @@ describe('booking in the browser', () => {
     await page.locator('[data-quote-status="confirmed"]').waitFor({ timeout: 20_000 });
     expect(page.url()).toMatch(/\/track\/[^/?]+\?quote=/);
     await page.locator('#gallery img').first().waitFor({ timeout: 30_000 });
+
+    // Days later, signed out: the tracking link alone brings the customer back to the job.
+    const link = String(await page.locator('#tracking-link').getAttribute('href'));
+    expect(link).toMatch(/\/track\/[^#]+#link=/);
+    const later = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await later.goto(link.replace(/^https?:\/\/[^/]+/, stack.api));
+    await later.locator('#gallery img').first().waitFor({ timeout: 15_000 });
+    expect(later.url()).not.toContain('#link=');
   });
 
   it('pays by card through the local checkout stand-in and is confirmed', async () => {

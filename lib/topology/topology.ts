@@ -101,6 +101,8 @@ export const topology: Topology = {
     { method: 'POST', path: '/stripe/webhook', function: 'booking', auth: 'stripe-signature' },
     // The public half of the customer-token key: every function verifies customer tokens with it.
     { method: 'GET', path: '/.well-known/customer-jwks.json', function: 'booking', auth: 'public' },
+    // A tracking link (signed, in the URL's fragment) is exchanged here for a short customer token.
+    { method: 'POST', path: '/tracking/token', function: 'booking', auth: 'public' },
     { method: 'GET', path: '/ops/status', function: 'ops', auth: 'jwt' },
     { method: 'GET', path: '/ops/dlq/{queue}', function: 'ops', auth: 'jwt' },
     { method: 'POST', path: '/ops/dlq/{queue}/redrive', function: 'ops', auth: 'jwt' },
