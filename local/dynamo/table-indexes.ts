@@ -15,6 +15,14 @@ export async function missingIndexes(client: DynamoDBClient, tableName: string):
     .filter((name) => !have.has(name));
 }
 
+/** The data folder predates an index of the table; `npm start` prints its message alone, one line. */
+export class OldDataFolderError extends Error {
+  constructor(dataDir: string, missing: string[]) {
+    super(oldDataFolderMessage(dataDir, missing));
+    this.name = 'OldDataFolderError';
+  }
+}
+
 /** The one line the runtime stops with when the data folder predates an index. */
 export function oldDataFolderMessage(dataDir: string, missing: string[]): string {
   return `The data folder ${dataDir} was made before the table had the ${missing.join(', ')} index (which cannot be added to it): delete or move that folder (or set QDN_DATA_DIR to a new one) and start again.`;
