@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { ConfigError } from '../lib/config/errors.ts';
+import { OldDataFolderError } from './dynamo/table-indexes.ts';
 
 /** Rejects with the listen error (EADDRINUSE, EACCES) when `port` cannot be listened on; 0 is always free. */
 export function assertPortFree(host: string, port: number): Promise<void> {
@@ -27,6 +28,7 @@ export interface Ports {
  */
 export function describeStartFailure(error: unknown, ports: Ports | undefined): string | undefined {
   if (error instanceof ConfigError) return error.message;
+  if (error instanceof OldDataFolderError) return error.message;
   const e = error as NodeJS.ErrnoException & { port?: number };
   if (e?.code !== 'EADDRINUSE') return undefined;
   const port = e.port ?? 0;

@@ -63,6 +63,10 @@ describe('the pipeline, end to end in the local runtime', () => {
       taken_at: '2026-11-20T09:15:00',
       width: 1200,
       height: 1600,
+    });
+    // The pipeline's own notes are for crew and admins (the customer's view has none of them).
+    expect(photo).not.toHaveProperty('far_from_site');
+    expect(await photoStatus('job-demo-1', grant.body.photo_id, crew)).toMatchObject({
       far_from_site: false,
       reason: null,
     });

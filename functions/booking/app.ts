@@ -4,6 +4,7 @@ import { createLocalJWKSet } from 'jose';
 import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import { createCallerAuthenticator } from '../../lib/auth/caller-authenticator.ts';
 import { createCustomerTokenSigner } from '../../lib/auth/customer-token.ts';
+import { createTrackingLinks } from '../../lib/auth/tracking-link.ts';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { HttpError } from '../../lib/http/errors.ts';
@@ -21,6 +22,7 @@ import { quotePath } from './schemas.ts';
 import { loadBookingSecrets } from './secrets.ts';
 import { createStripeGateway, type StripeGateway } from './stripe-gateway.ts';
 import { stripeWebhook } from './stripe-webhook.ts';
+import { trackingToken } from './tracking-token.ts';
 import { zelleReceived } from './zelle-received.ts';
 
 /** Overrides for tests. */
@@ -81,8 +83,14 @@ async function build(
     audience: config.auth.audience,
     roleClaim: config.auth.roleClaim,
   });
+  const links = await createTrackingLinks(
+    secrets.customerPrivateJwk,
+    signer.jwks,
+    config.customerAuth.issuer,
+  );
   return {
     config,
+    links,
     quotes: new QuoteRepository(clients.dynamo, config.tableName),
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     rateLimiter: new RateLimiter(clients.dynamo, config.tableName, now),
@@ -114,6 +122,8 @@ async function route(event: APIGatewayProxyEventV2, deps: BookingDeps): Promise<
       return stripeWebhook(event, deps);
     case 'GET /.well-known/customer-jwks.json':
       return json(200, deps.signer.jwks, { 'cache-control': 'public, max-age=300' });
+    case 'POST /tracking/token':
+      return trackingToken(event, deps);
   }
   const caller = await deps.authenticate(event);
   const quoteId = quoteIdOf(event);

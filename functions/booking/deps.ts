@@ -3,6 +3,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Authenticate } from '../../lib/auth/authenticate.ts';
 import type { CustomerTokenSigner } from '../../lib/auth/customer-token.ts';
+import type { TrackingLinks } from '../../lib/auth/tracking-link.ts';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
 import type { QuoteRepository } from '../../lib/repo/quotes.ts';
@@ -20,6 +21,8 @@ export interface BookingDeps {
   s3: S3Client;
   stripe: StripeGateway;
   signer: CustomerTokenSigner;
+  /** Signs and verifies tracking links (the customer key, the links' own audience). */
+  links: TrackingLinks;
   authenticate: Authenticate;
   logger: Logger;
   now: () => number;

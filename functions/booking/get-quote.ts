@@ -8,6 +8,7 @@ import type { BookingDeps } from './deps.ts';
 import { loadOwnQuote } from './quote-access.ts';
 import { quotePhotos } from './quote-photos.ts';
 import { quoteView } from './quote-view.ts';
+import { trackingLinkOf } from './tracking-token.ts';
 
 /** `GET /quotes/{quote_id}`: the owner or an admin sees the quote, its photos and its site. */
 export async function getQuote(
@@ -19,6 +20,8 @@ export async function getQuote(
   const photos = await quotePhotos(deps.photos, quoteId);
   return json(200, {
     ...quoteView(quote, photos, deps.now(), deps.publicUrl),
+    // The way back to the job's page once the short customer token is gone (owner only).
+    tracking_link: caller.role === 'customer' ? await trackingLinkOf(quote, deps) : null,
     // What the booking page shows of each attached photo: never an original, thumbnails once ready.
     photos: await Promise.all(photos.map((photo) => photoSummary(photo, deps))),
   });

@@ -28,3 +28,6 @@ export const checkoutRequest = z.object({ payment_method: z.enum(['stripe', 'zel
 export const quotePath = z.object({
   quote_id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a quote id'),
 });
+
+/** Body of `POST /tracking/token`: the signed link from a tracking URL's `#link=` fragment. */
+export const trackingTokenRequest = z.object({ link: z.string().min(1).max(4096) });

@@ -8,8 +8,10 @@ import { HttpError } from '../../lib/http/errors.ts';
 import { parseJsonBody, parseQuery } from '../../lib/http/request.ts';
 import { errorResponse, json } from '../../lib/http/response.ts';
 import { createLogger } from '../../lib/log/logger.ts';
+import { listAwaitingZelle } from '../../lib/ops/awaiting-zelle.ts';
 import { browseDlq } from '../../lib/ops/dlq.ts';
-import { InvalidCursorError, UnknownQueueError } from '../../lib/ops/errors.ts';
+import { InvalidCursorError, InvalidListCursorError, UnknownQueueError } from '../../lib/ops/errors.ts';
+import { listProblemPhotos } from '../../lib/ops/photo-problems.ts';
 import type { QueueAdmin } from '../../lib/ops/queue-admin.ts';
 import { type ReconcileDeps, type ReconcileResult, reconcile } from '../../lib/ops/reconcile.ts';
 import { opsStatus } from '../../lib/ops/status.ts';
@@ -17,10 +19,11 @@ import { CounterRepository } from '../../lib/repo/counters.ts';
 import { FailureRecords } from '../../lib/repo/failures.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
+import { QuoteRepository } from '../../lib/repo/quotes.ts';
 import { PhotoStatusIndex } from '../../lib/repo/status-index.ts';
 import { topology as defaultTopology } from '../../lib/topology/topology.ts';
 import type { QueueSpec, Topology } from '../../lib/topology/types.ts';
-import { dlqQuery, reconcileRequest } from './schemas.ts';
+import { dlqQuery, opsPhotosQuery, reconcileRequest, zelleQuery } from './schemas.ts';
 
 /** What the ops function is built with: the queue administration is injected (SQS or local). */
 export interface OpsOptions {
@@ -42,6 +45,7 @@ export function createOpsHandler(config: Config, options: OpsOptions) {
   const index = new PhotoStatusIndex(clients.dynamo, config.tableName);
   const failures = new FailureRecords(clients.dynamo, config.tableName);
   const counters = new CounterRepository(clients.dynamo, config.tableName);
+  const quotes = new QuoteRepository(clients.dynamo, config.tableName);
   const reconcileDeps: ReconcileDeps = {
     s3: clients.s3,
     bucket: config.uploadsBucket,
@@ -72,6 +76,24 @@ export function createOpsHandler(config: Config, options: OpsOptions) {
         logger.info('dlq redriven', { queue: queue.name, caller: caller.sub, ...result });
         return json(200, 'moved' in result ? result : { task_id: result.taskId, status: result.status });
       }
+      case 'GET /ops/zelle': {
+        const q = parseQuery(event, zelleQuery);
+        return json(
+          200,
+          await listAwaitingZelle(quotes, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }),
+        );
+      }
+      case 'GET /ops/photos': {
+        const q = parseQuery(event, opsPhotosQuery);
+        const deps = { db: clients.dynamo, table: config.tableName, index };
+        return json(
+          200,
+          await listProblemPhotos(deps, q.status, {
+            limit: q.limit,
+            ...(q.cursor ? { cursor: q.cursor } : {}),
+          }),
+        );
+      }
       case 'POST /ops/reconcile': {
         const input = event.body ? parseJsonBody(event, reconcileRequest) : reconcileRequest.parse({});
         const result = await reconcile(reconcileDeps, {
@@ -93,7 +115,7 @@ export function createOpsHandler(config: Config, options: OpsOptions) {
     } catch (error) {
       if (error instanceof UnknownQueueError)
         return errorResponse(new HttpError('not_found', error.message), logger);
-      if (error instanceof InvalidCursorError)
+      if (error instanceof InvalidCursorError || error instanceof InvalidListCursorError)
         return errorResponse(new HttpError('invalid_request', error.message), logger);
       if (error instanceof HttpError && error.status < 500) {
         logger.info('request refused', { route: event.routeKey, code: error.code, status: error.status });

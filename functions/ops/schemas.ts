@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBLEM_STATUSES } from '../../lib/ops/photo-problems.ts';
 
 /** `POST /ops/reconcile` body (optional): where to resume, how much to walk, how old is settled. */
 export const reconcileRequest = z
@@ -11,3 +12,16 @@ export const reconcileRequest = z
 
 /** `GET /ops/dlq/{queue}` query. */
 export const dlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** `GET /ops/zelle` query. */
+export const zelleQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().min(1).max(400).optional(),
+});
+
+/** `GET /ops/photos` query: which problem status, and the page. */
+export const opsPhotosQuery = z.object({
+  status: z.enum(PROBLEM_STATUSES).default('failed'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(400).optional(),
+});

@@ -6,10 +6,12 @@ import type { Config } from '../../lib/config/config.ts';
 import { HttpError } from '../../lib/http/errors.ts';
 import { errorResponse } from '../../lib/http/response.ts';
 import { createLogger } from '../../lib/log/logger.ts';
+import { JobListing } from '../../lib/repo/job-list.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
 import { QuoteRepository } from '../../lib/repo/quotes.ts';
 import { RateLimiter } from '../../lib/repo/rate-limits.ts';
+import { getJob, listJobs } from './jobs.ts';
 import { listPhotos } from './list-photos.ts';
 import { getOriginal } from './original.ts';
 import { issueUploadUrl } from './upload-url.ts';
@@ -31,6 +33,7 @@ export function createPresignHandler(config: Config, overrides: PresignOverrides
     config,
     s3: clients.s3,
     jobs: new JobRepository(clients.dynamo, config.tableName),
+    jobList: new JobListing(clients.dynamo, config.tableName),
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     quotes: new QuoteRepository(clients.dynamo, config.tableName),
     rateLimiter: new RateLimiter(clients.dynamo, config.tableName, now),
@@ -47,6 +50,10 @@ export function createPresignHandler(config: Config, overrides: PresignOverrides
           return await listPhotos(event, caller, deps);
         case 'GET /photos/{photo_id}/original':
           return await getOriginal(event, caller, deps);
+        case 'GET /jobs':
+          return await listJobs(event, caller, deps);
+        case 'GET /jobs/{job_id}':
+          return await getJob(event, caller, deps);
         default:
           throw new HttpError('not_found', `No route for ${event.routeKey}.`);
       }

@@ -35,11 +35,33 @@ export async function listPhotos(
     limit: query.limit ?? DEFAULT_PAGE,
     ...(query.cursor ? { after: query.cursor } : {}),
   });
-  const photos = await Promise.all(page.photos.map((photo) => toApi(photo, deps)));
+  // A customer sees the finished gallery only: ready photos and none of the pipeline's own notes
+  // (refused files, reasons, far-from-site, who uploaded, device accuracy). Filtering here, not in
+  // the page, is what keeps them from anyone holding a customer token and a terminal.
+  const photos =
+    caller.role === 'customer'
+      ? await Promise.all(page.photos.filter((p) => p.status === 'ready').map((p) => toCustomerApi(p, deps)))
+      : await Promise.all(page.photos.map((photo) => toStaffApi(photo, deps)));
   return json(200, { job_id: query.job_id, photos, next_cursor: page.nextCursor });
 }
 
-async function toApi(photo: Photo, deps: ListPhotosDeps) {
+/** A ready photo as its customer sees it: where and when it was taken, thumbnails, fingerprint. */
+async function toCustomerApi(photo: Photo, deps: ListPhotosDeps) {
+  return {
+    photo_id: photo.photoId,
+    status: photo.status,
+    uploaded_at: photo.receivedAt ?? null,
+    taken_at: photo.takenAt ?? null,
+    gps: photo.gps ? { lat: photo.gps.lat, lon: photo.gps.lon, source: photo.gps.source } : null,
+    width: photo.width ?? null,
+    height: photo.height ?? null,
+    thumbnails: photo.thumbnails ? await signThumbnails(photo.thumbnails, deps) : null,
+    sha256: photo.sha256 ?? null,
+  };
+}
+
+/** A photo as crew and admins see it: every state, the reason and its code, the filename. */
+async function toStaffApi(photo: Photo, deps: ListPhotosDeps) {
   return {
     photo_id: photo.photoId,
     status: photo.status,
@@ -52,6 +74,10 @@ async function toApi(photo: Photo, deps: ListPhotosDeps) {
     thumbnails:
       photo.status === 'ready' && photo.thumbnails ? await signThumbnails(photo.thumbnails, deps) : null,
     reason: photo.status === 'ready' ? null : (photo.reason ?? reasonFor(photo)),
+    // The machine code beside the sentence, so pages never recognise reasons by their wording.
+    reason_code: photo.status === 'ready' ? null : (photo.reasonCode ?? null),
+    // The cleaned original filename kept at upload time (a card picked on another phone shows it).
+    filename: photo.originalName || null,
     // The evidence fingerprint of the original's bytes (API.md › Photo evidence).
     sha256: photo.status === 'ready' ? (photo.sha256 ?? null) : null,
   };

@@ -36,3 +36,12 @@ export const originalRequest = z.object({
   photo_id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a photo id (a ULID)'),
   job_id: jobId,
 });
+
+/** Query of `GET /jobs`. */
+export const listJobsQuery = z.object({
+  cursor: z.string().min(1).max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** Path of `GET /jobs/{job_id}`. */
+export const getJobRequest = z.object({ job_id: jobId });

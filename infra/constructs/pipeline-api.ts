@@ -16,6 +16,8 @@ export const OPEN_ROUTES = new Set([
   'POST /book-quote',
   'POST /stripe/webhook',
   'GET /.well-known/customer-jwks.json',
+  // A tracking link is the credential: booking verifies it (signature, audience, the quote's owner).
+  'POST /tracking/token',
 ]);
 
 /** How long API Gateway reuses an authorizer answer for the same Authorization header. */

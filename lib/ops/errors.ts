@@ -16,3 +16,11 @@ export class InvalidCursorError extends Error {
     this.name = 'InvalidCursorError';
   }
 }
+
+/** A list cursor (`/ops/photos`, `/ops/zelle`) that does not decode to a position in that list. */
+export class InvalidListCursorError extends Error {
+  constructor() {
+    super('Expected the cursor returned by the previous page of this list.');
+    this.name = 'InvalidListCursorError';
+  }
+}

@@ -1,4 +1,4 @@
-import { customerPk, JOB_SK, jobPk } from './keys.ts';
+import { ALL_JOBS_PK, crewAssignmentSk, crewPk, customerPk, JOB_SK, jobPk } from './keys.ts';
 
 /** A job as the pipeline needs it: who owns it, who works on it, where it is. */
 export interface Job {
@@ -26,8 +26,28 @@ export function jobItem(job: Job): Record<string, unknown> {
     type: 'job',
     gsi1pk: customerPk(job.customerId),
     gsi1sk: jobPk(job.jobId),
+    // Every job sits in one partition of the status index, newest first, so admins list jobs
+    // with a Query instead of a table scan (the index is keys-only; the list reads the items).
+    gsi2pk: ALL_JOBS_PK,
+    gsi2sk: `${job.createdAt}#${job.jobId}`,
     ...job,
   };
+}
+
+/**
+ * One item per crew member assigned to a job, under the job, indexed by the crew member in the
+ * customer index (`CREW#{id}`): a crew's jobs are one Query, whatever the number of jobs.
+ */
+export function crewAssignmentItems(job: Pick<Job, 'jobId' | 'crewIds'>): Record<string, unknown>[] {
+  return job.crewIds.map((crewId) => ({
+    pk: jobPk(job.jobId),
+    sk: crewAssignmentSk(crewId),
+    type: 'crew-assignment',
+    gsi1pk: crewPk(crewId),
+    gsi1sk: jobPk(job.jobId),
+    jobId: job.jobId,
+    crewId,
+  }));
 }
 
 /** Reads a job back from its item. */

@@ -134,7 +134,7 @@ export class QuoteRepository {
           TableName: this.table,
           Key: quoteKey(quote.quoteId),
           UpdateExpression:
-            'SET #status = :to, paymentMethod = :zelle, zelle = :memo, lapsesAt = :lapses, gsi1pk = :gpk, gsi1sk = :gsk',
+            'SET #status = :to, paymentMethod = :zelle, zelle = :memo, lapsesAt = :lapses, gsi1pk = :gpk, gsi1sk = :gsk, zelleHeldAt = :held',
           ConditionExpression: '#status = :from AND lapsesAt = :was',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -142,6 +142,8 @@ export class QuoteRepository {
             ':zelle': 'zelle',
             ':memo': zelle,
             ':lapses': holdLapsesAt,
+            // Since when ops has been waiting for the transfer (`GET /ops/zelle`).
+            ':held': new Date().toISOString(),
             ':gpk': index.gsi1pk,
             ':gsk': index.gsi1sk,
             ':from': from,
@@ -341,6 +343,35 @@ export class QuoteRepository {
       }),
     );
     return (out.Items ?? []).map((item) => ({ quoteId: String(item.quoteId) }));
+  }
+
+  /**
+   * A page of the quotes awaiting a Zelle transfer, soonest to lapse first: the live index's one
+   * partition (unconfirmed, unexpired quotes, a bounded set), filtered to `awaiting_zelle`.
+   * `after` is the live-index sort value of the last quote of the previous page.
+   */
+  async listAwaitingZelle(limit: number, after?: string): Promise<{ quotes: Quote[]; next: string | null }> {
+    const quotes: Quote[] = [];
+    let start: Record<string, unknown> | undefined = after
+      ? { gsi1pk: LIVE_QUOTES_PK, gsi1sk: after, ...quoteKey(after.slice(after.lastIndexOf('#') + 1)) }
+      : undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: tableDefinition.customerIndex.name,
+          KeyConditionExpression: 'gsi1pk = :live',
+          FilterExpression: '#status = :awaiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':live': LIVE_QUOTES_PK, ':awaiting': 'awaiting_zelle' },
+          Limit: limit - quotes.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      quotes.push(...((out.Items ?? []) as Quote[]));
+      start = out.LastEvaluatedKey;
+    } while (start && quotes.length < limit);
+    return { quotes, next: start ? String(start.gsi1sk) : null };
   }
 
   async #update(

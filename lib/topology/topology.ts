@@ -94,6 +94,9 @@ export const topology: Topology = {
     { method: 'POST', path: '/upload-url', function: 'presign', auth: 'jwt' },
     { method: 'GET', path: '/list-photos', function: 'presign', auth: 'jwt' },
     { method: 'GET', path: '/photos/{photo_id}/original', function: 'presign', auth: 'jwt' },
+    // The dashboard's and tracking page's jobs (presign already reads jobs and applies their access).
+    { method: 'GET', path: '/jobs', function: 'presign', auth: 'jwt' },
+    { method: 'GET', path: '/jobs/{job_id}', function: 'presign', auth: 'jwt' },
     // Booking: a quote may be asked for without a token (the function accepts a customer token too).
     { method: 'POST', path: '/book-quote', function: 'booking', auth: 'public' },
     { method: 'GET', path: '/quotes/{quote_id}', function: 'booking', auth: 'jwt' },
@@ -103,10 +106,15 @@ export const topology: Topology = {
     { method: 'POST', path: '/stripe/webhook', function: 'booking', auth: 'stripe-signature' },
     // The public half of the customer-token key: every function verifies customer tokens with it.
     { method: 'GET', path: '/.well-known/customer-jwks.json', function: 'booking', auth: 'public' },
+    // A tracking link (signed, in the URL's fragment) is exchanged here for a short customer token.
+    { method: 'POST', path: '/tracking/token', function: 'booking', auth: 'public' },
     { method: 'GET', path: '/ops/status', function: 'ops', auth: 'jwt' },
     { method: 'GET', path: '/ops/dlq/{queue}', function: 'ops', auth: 'jwt' },
     { method: 'POST', path: '/ops/dlq/{queue}/redrive', function: 'ops', auth: 'jwt' },
     { method: 'POST', path: '/ops/reconcile', function: 'ops', auth: 'jwt' },
+    // Lists for the ops page: quotes awaiting Zelle, failed/refused photos across jobs (indexes only).
+    { method: 'GET', path: '/ops/zelle', function: 'ops', auth: 'jwt' },
+    { method: 'GET', path: '/ops/photos', function: 'ops', auth: 'jwt' },
   ],
   schedules: [
     // Unpaid quotes and Zelle holds past their time go back to `expired`.

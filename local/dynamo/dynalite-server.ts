@@ -6,6 +6,7 @@ import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/topology/table.ts';
 import { createRequestVerifier } from '../auth/verify-request.ts';
 import { startFrontServer } from './front-server.ts';
+import { missingIndexes, OldDataFolderError } from './table-indexes.ts';
 
 /** A running dynalite: its endpoint and how to stop it. */
 export interface LocalDynamo {
@@ -51,18 +52,22 @@ export async function startDynalite(options: {
     region: options.region,
     credentials: options.credentials,
   });
+  const close = async () => {
+    await front.close();
+    await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
+  };
+  let missing: string[] = [];
   try {
     await client.send(new CreateTableCommand(createTableInput(options.tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    missing = await missingIndexes(client, options.tableName);
   } finally {
     client.destroy();
   }
-  return {
-    url,
-    close: async () => {
-      await front.close();
-      await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
-    },
-  };
+  if (missing.length) {
+    await close();
+    throw new OldDataFolderError(options.dataDir, missing);
+  }
+  return { url, close };
 }

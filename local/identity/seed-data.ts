@@ -17,6 +17,9 @@ export interface SeedJob {
   site: { lat: number; lon: number };
   dumpsterSize: string;
   status: string;
+  /** Delivery date (YYYY-MM-DD) and rental days, so the dashboard shows dates. */
+  deliveryDate: string;
+  rentalDays: number;
 }
 
 /** The users created on first start (API.md, "Local runtime only"). */
@@ -37,6 +40,8 @@ export const seedJobs: SeedJob[] = [
     site: { lat: 39.9526, lon: -75.1652 },
     dumpsterSize: '20yd',
     status: 'scheduled',
+    deliveryDate: '2026-12-07',
+    rentalDays: 7,
   },
   {
     jobId: 'job-demo-2',
@@ -46,5 +51,7 @@ export const seedJobs: SeedJob[] = [
     site: { lat: 39.9522, lon: -75.1496 },
     dumpsterSize: '10yd',
     status: 'scheduled',
+    deliveryDate: '2026-12-09',
+    rentalDays: 3,
   },
 ];

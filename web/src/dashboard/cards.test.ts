@@ -3,7 +3,13 @@ import type { ApiPhoto } from '../shared/photos.ts';
 import type { UploadItem } from '../upload/types.ts';
 import { cardModels, ulidTime } from './cards.ts';
 
-const photo = (photo_id: string, status: ApiPhoto['status'], reason: string | null = null): ApiPhoto => ({
+const photo = (
+  photo_id: string,
+  status: ApiPhoto['status'],
+  reason: string | null = null,
+  reason_code: string | null = null,
+  filename: string | null = null,
+): ApiPhoto => ({
   photo_id,
   status,
   uploaded_at: null,
@@ -13,6 +19,8 @@ const photo = (photo_id: string, status: ApiPhoto['status'], reason: string | nu
   height: 900,
   thumbnails: status === 'ready' ? { small: 's', large: 'l' } : null,
   reason,
+  reason_code,
+  filename,
 });
 
 const item = (over: Partial<UploadItem>): UploadItem => ({
@@ -39,7 +47,7 @@ describe('cardModels', () => {
       [item({ photoId: 'B', grantIds: ['A', 'B'] })],
       [
         photo('A', 'pending'),
-        photo('B', 'rejected', 'The file is 10485761 bytes; the limit is 10485760 bytes.'),
+        photo('B', 'rejected', 'The file is 10485761 bytes; the limit is 10485760 bytes.', 'too_large'),
       ],
       new Map(),
     );
@@ -74,6 +82,15 @@ describe('cardModels', () => {
       ['new', 'Waiting for a connection…'],
       ['old', 'Waiting for a connection…'],
     ]);
+  });
+
+  it('names another phone’s photo by the filename the API keeps', () => {
+    const cards = cardModels(
+      [],
+      [photo('01M8T1WASQV6RFFNDBYRWNV6Z6', 'rejected', 'not a photo', 'not_an_image', 'notes.jpg')],
+      new Map(),
+    );
+    expect(cards[0]).toMatchObject({ filename: 'notes.jpg', label: 'Refused: not a photo' });
   });
 
   it('reads the time out of a ULID', () => {

@@ -47,7 +47,7 @@ export function cardModels(
   }
   for (const photo of photos) {
     if (claimed.has(photo.photo_id)) continue;
-    // Another phone's upload: the list carries no filename (yet), so name it by its time.
+    // Another phone's upload: named by the filename the API keeps, else by its time.
     const filename =
       photo.filename ?? knownNames.get(photo.photo_id) ?? `Photo of ${shortTime(ulidTime(photo.photo_id))}`;
     cards.push({
@@ -95,7 +95,7 @@ function fromPhoto(photo: ApiPhoto): Pick<CardModel, 'state' | 'label' | 'progre
   if (photo.status === 'pending')
     return { state: 'queued', label: 'Waiting for the upload to arrive', progress: 0 };
   if (!FINAL.has(photo.status)) return { state: 'checking', label: 'Uploaded — checking…', progress: 1 };
-  const reason = plainReason(photo.status, photo.reason, photo.reason_code);
+  const reason = plainReason(photo.status, photo.reason ?? null, photo.reason_code);
   return photo.status === 'rejected'
     ? { state: 'refused', label: `Refused: ${reason}`, progress: 0 }
     : { state: 'failed', label: `Failed: ${reason}`, progress: 0 };

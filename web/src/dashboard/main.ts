@@ -1,10 +1,11 @@
 import '../shared/style.css';
 import { ApiError } from '../shared/api.ts';
-import { byId, h, when } from '../shared/dom.ts';
+import { byId, day, h } from '../shared/dom.ts';
+import { type ApiJob, listAllJobs } from '../shared/jobs.ts';
 import { type ApiPhoto, FINAL, listAllPhotos } from '../shared/photos.ts';
 import { megabytes } from '../shared/reasons.ts';
 import { currentSession } from '../shared/session.ts';
-import { type DevInfo, devInfo, type JobInfo, renderAccount } from '../shared/signin.ts';
+import { type DevInfo, devInfo, renderAccount } from '../shared/signin.ts';
 import { openViewer } from '../shared/viewer.ts';
 import { browserTransport } from '../upload/browser-transport.ts';
 import { openQueueStore } from '../upload/idb-store.ts';
@@ -27,7 +28,10 @@ const KEEP_SENT_MS = 7 * 24 * 3600_000;
 
 const state = {
   info: null as DevInfo | null,
-  job: null as JobInfo | null,
+  job: null as ApiJob | null,
+  /** The caller's jobs from `GET /jobs` (null while loading; the API decides which). */
+  jobs: null as ApiJob[] | null,
+  jobsError: '',
   photos: [] as ApiPhoto[],
   poll: null as ReturnType<typeof setTimeout> | null,
   loadError: '',
@@ -68,19 +72,31 @@ function onSessionChange(): void {
   const session = currentSession();
   if (session) queue.resume();
   else queue.pause();
+  state.jobs = null;
+  renderJobs();
+  openFromHash();
+  if (session) void loadJobs();
+}
+
+/** Loads the signed-in caller's jobs from the API (the same on AWS as locally). */
+async function loadJobs(): Promise<void> {
+  const token = currentSession()?.token;
+  try {
+    const jobs = await listAllJobs();
+    // A sign-out or another sign-in while this was loading: that session's list wins.
+    if (currentSession()?.token !== token) return;
+    state.jobs = jobs;
+    state.jobsError = '';
+  } catch (error) {
+    state.jobs = [];
+    state.jobsError = error instanceof Error ? error.message : String(error);
+  }
   renderJobs();
   openFromHash();
 }
 
-function visibleJobs(): JobInfo[] {
-  const session = currentSession();
-  if (!session || !state.info) return [];
-  return state.info.jobs.filter(
-    (j) =>
-      session.role === 'admin' ||
-      (session.role === 'crew' && j.crew_ids.includes(session.sub)) ||
-      (session.role === 'customer' && j.customer_id === session.sub),
-  );
+function visibleJobs(): ApiJob[] {
+  return currentSession() ? (state.jobs ?? []) : [];
 }
 
 function renderJobs(): void {
@@ -114,17 +130,20 @@ function renderJobs(): void {
         h(
           'span',
           { class: 'job-meta' },
-          h('span', { class: `badge status-${job.status ?? 'unknown'}` }, job.status ?? 'status unknown'),
+          h('span', { class: `badge status-${job.status || 'unknown'}` }, job.status || 'status unknown'),
           job.dumpster_size ? ` · ${job.dumpster_size}` : '',
-          job.delivery_date ? ` · drop-off ${job.delivery_date}` : '',
-          job.pickup_date ? ` · pickup ${job.pickup_date}` : '',
+          job.delivery_date ? ` · drop-off ${day(job.delivery_date)}` : '',
+          job.pickup_date ? ` · pickup ${day(job.pickup_date)}` : '',
           pending ? ` · ${pending} to send` : '',
         ),
       );
       return h('li', {}, link);
     }),
   );
-  if (!jobs.length) list.append(h('li', { class: 'empty' }, 'No jobs for you yet.'));
+  if (state.jobs === null) list.append(h('li', { class: 'empty' }, 'Loading your jobs…'));
+  else if (state.jobsError)
+    list.append(h('li', { class: 'empty' }, `Could not load jobs: ${state.jobsError}`));
+  else if (!jobs.length) list.append(h('li', { class: 'empty' }, 'No jobs for you yet.'));
 }
 
 function openFromHash(): void {
@@ -146,10 +165,10 @@ function openFromHash(): void {
     h('dt', {}, 'Address'),
     h('dd', {}, job.address),
     h('dt', {}, 'Status'),
-    h('dd', {}, job.status ?? 'unknown'),
+    h('dd', {}, job.status || 'unknown'),
     ...(job.dumpster_size ? [h('dt', {}, 'Dumpster'), h('dd', {}, job.dumpster_size)] : []),
-    ...(job.delivery_date ? [h('dt', {}, 'Drop-off'), h('dd', {}, when(job.delivery_date))] : []),
-    ...(job.pickup_date ? [h('dt', {}, 'Pickup'), h('dd', {}, when(job.pickup_date))] : []),
+    ...(job.delivery_date ? [h('dt', {}, 'Drop-off'), h('dd', {}, day(job.delivery_date))] : []),
+    ...(job.pickup_date ? [h('dt', {}, 'Pickup'), h('dd', {}, day(job.pickup_date))] : []),
   );
   renderJobs();
   byId('job-title').focus();

@@ -1,18 +1,18 @@
 import '../shared/style.css';
 import { ApiError, api } from '../shared/api.ts';
 import { byId, h, when } from '../shared/dom.ts';
-import { listAllPhotos } from '../shared/photos.ts';
+import { dollars } from '../shared/money.ts';
 import { plainReason } from '../shared/reasons.ts';
 import { currentSession } from '../shared/session.ts';
-import { type DevInfo, devInfo, renderAccount } from '../shared/signin.ts';
-import type { DlqListing, OpsStatus } from './types.ts';
+import { devInfo, renderAccount } from '../shared/signin.ts';
+import type { AwaitingZelle, DlqListing, OpsStatus, ProblemPhoto } from './types.ts';
 
 const REFRESH_MS = 10_000;
-let info: DevInfo | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** A confirmation in flight: the Zelle list is not redrawn under the admin's finger. */
+let confirming = false;
 
-info = await devInfo();
-renderAccount(info, ['admin'], () => void load());
+renderAccount(await devInfo(), ['admin'], () => void load());
 await load();
 
 function age(seconds: number | null | undefined): string {
@@ -56,6 +56,7 @@ async function load(): Promise<void> {
     // A refresh redraws the figures only; what the admin is typing in the forms stays.
     existing.replaceChildren(...live);
     document.getElementById('zelle-summary')?.replaceWith(zelleSummary(status));
+    if (!confirming) void loadZelle();
     timer = setTimeout(() => void load(), REFRESH_MS);
     return;
   }
@@ -70,6 +71,7 @@ async function load(): Promise<void> {
     ),
     reconcileSection(),
   );
+  void loadZelle();
   void problemPhotos();
   timer = setTimeout(() => void load(), REFRESH_MS);
 }
@@ -208,42 +210,91 @@ function countsSection(status: OpsStatus): HTMLElement {
 }
 
 function zelleSection(status: OpsStatus): HTMLElement {
-  const input = h('input', { id: 'zelle-quote', name: 'quote_id', required: true, autocomplete: 'off' });
-  const result = h('p', { id: 'zelle-result', role: 'status' });
-  const form = h(
-    'form',
-    { id: 'zelle-form', class: 'stack' },
-    h('label', { for: 'zelle-quote' }, 'Quote id of a Zelle payment that arrived'),
-    input,
-    h('button', { type: 'submit' }, 'Confirm Zelle payment'),
-    result,
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const id = input.value.trim();
-    api<{ quote_id: string; status: string; job_id: string }>(
-      `/quotes/${encodeURIComponent(id)}/zelle-received`,
-      { method: 'POST' },
-    )
-      .then((out) => {
-        result.replaceChildren(
-          `Confirmed: job `,
-          h('a', { href: `/track/${encodeURIComponent(out.job_id)}` }, out.job_id),
-          ' created.',
-        );
-        input.value = '';
-      })
-      .catch((error: unknown) => {
-        result.textContent = errorText(error);
-      });
-  });
   return h(
     'section',
     { id: 'zelle-payments', 'aria-labelledby': 'zelle-title' },
     h('h2', { id: 'zelle-title' }, 'Zelle payments'),
     zelleSummary(status),
-    form,
+    h('div', { id: 'zelle-list' }, h('p', { class: 'muted' }, 'Loading…')),
+    h('p', { id: 'zelle-result', role: 'status' }),
   );
+}
+
+/** The quotes awaiting Zelle (`GET /ops/zelle`): what to look for in the bank, one Confirm each. */
+async function loadZelle(): Promise<void> {
+  const box = document.getElementById('zelle-list');
+  if (!box) return;
+  let quotes: AwaitingZelle[];
+  try {
+    quotes = (await api<{ quotes: AwaitingZelle[] }>('/ops/zelle?limit=200')).quotes;
+  } catch (error) {
+    box.replaceChildren(h('p', { class: 'error' }, `Could not list Zelle payments: ${errorText(error)}`));
+    return;
+  }
+  if (!quotes.length) {
+    box.replaceChildren(h('p', { class: 'muted' }, 'No payment is awaited.'));
+    return;
+  }
+  const rows = quotes.map((q) => {
+    const button = h(
+      'button',
+      { type: 'button', 'data-confirm': q.quote_id, 'aria-label': `Confirm the Zelle payment ${q.memo}` },
+      'Confirm',
+    );
+    button.addEventListener('click', () => void confirmZelle(q, button));
+    return h(
+      'tr',
+      { 'data-quote-id': q.quote_id },
+      h('td', {}, h('code', {}, q.memo)),
+      h('td', {}, dollars(q.amount_cents)),
+      h('td', {}, q.customer_name, h('br'), h('span', { class: 'muted' }, q.customer_email)),
+      h('td', {}, when(q.since)),
+      h('td', {}, button),
+    );
+  });
+  box.replaceChildren(
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Memo', 'Amount', 'Customer', 'Waiting since', ''].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        h('tbody', {}, ...rows),
+      ),
+    ),
+  );
+}
+
+async function confirmZelle(q: AwaitingZelle, button: HTMLButtonElement): Promise<void> {
+  const result = byId('zelle-result');
+  confirming = true;
+  button.disabled = true;
+  try {
+    const out = await api<{ quote_id: string; status: string; job_id: string }>(
+      `/quotes/${encodeURIComponent(q.quote_id)}/zelle-received`,
+      { method: 'POST' },
+    );
+    result.replaceChildren(
+      `Confirmed ${q.memo} (${dollars(q.amount_cents)}): job `,
+      h('a', { href: `/track/${encodeURIComponent(out.job_id)}` }, out.job_id),
+      ' created.',
+    );
+  } catch (error) {
+    button.disabled = false;
+    result.textContent = errorText(error);
+  } finally {
+    confirming = false;
+  }
+  await loadZelle();
 }
 
 function zelleSummary(status: OpsStatus): HTMLElement {
@@ -285,58 +336,73 @@ function reconcileSection(): HTMLElement {
   );
 }
 
-/** Failed and refused photos, job by job (locally the seeded jobs; the API has no cross-job listing yet). */
+/** Failed and refused photos across all jobs, from the status index (`GET /ops/photos`), paged. */
 async function problemPhotos(): Promise<void> {
   const section = document.getElementById('problem-photos');
   if (!section) return;
-  if (!info) {
-    section.replaceChildren(
-      h('h2', { id: 'problems-title' }, 'Failed and refused photos'),
-      h('p', {}, 'Needs a cross-job photo listing in the API.'),
-    );
-    return;
-  }
-  const rows: HTMLElement[] = [];
-  for (const job of info.jobs) {
-    const photos = await listAllPhotos(job.job_id).catch(() => []);
-    for (const p of photos.filter(
-      (x) => x.status === 'failed' || x.status === 'rejected' || x.status === 'missing',
-    )) {
-      rows.push(
+  const tbody = h('tbody', {});
+  const more = h('div', { class: 'capture' });
+  const empty = h('p', { class: 'muted', hidden: true }, 'None.');
+  const table = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
         h(
           'tr',
-          { 'data-photo-id': p.photo_id },
-          h('td', {}, job.job_id),
-          h('td', {}, p.photo_id),
-          h('td', {}, p.status),
-          h('td', {}, plainReason(p.status, p.reason, p.reason_code)),
-          h('td', {}, p.reason ?? '—'),
+          {},
+          ...['Job', 'File', 'Status', 'In short', 'Detail'].map((t) => h('th', { scope: 'col' }, t)),
         ),
-      );
+      ),
+      tbody,
+    ),
+  );
+  section.replaceChildren(h('h2', { id: 'problems-title' }, 'Failed and refused photos'), table, empty, more);
+  const statuses = ['failed', 'rejected'] as const;
+  const cursors: Record<(typeof statuses)[number], string | null | undefined> = {
+    failed: undefined,
+    rejected: undefined,
+  };
+  const page = async () => {
+    for (const status of statuses) {
+      const cursor = cursors[status];
+      if (cursor === null) continue;
+      const query = new URLSearchParams({ status, limit: '25' });
+      if (cursor) query.set('cursor', cursor);
+      try {
+        const out = await api<{ photos: ProblemPhoto[]; next_cursor: string | null }>(`/ops/photos?${query}`);
+        tbody.append(...out.photos.map(problemRow));
+        cursors[status] = out.next_cursor;
+      } catch (error) {
+        more.replaceChildren(
+          h('p', { class: 'error' }, `Could not list ${status} photos: ${errorText(error)}`),
+        );
+        return;
+      }
     }
-  }
-  section.replaceChildren(
-    h('h2', { id: 'problems-title' }, 'Failed and refused photos'),
-    rows.length
-      ? h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            {},
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ...['Job', 'Photo', 'Status', 'In short', 'Detail'].map((t) => h('th', { scope: 'col' }, t)),
-              ),
-            ),
-            h('tbody', {}, ...rows),
-          ),
-        )
-      : h('p', { class: 'muted' }, 'None.'),
+    empty.hidden = tbody.children.length > 0;
+    table.hidden = tbody.children.length === 0;
+    const left = statuses.some((s) => cursors[s]);
+    const button = h('button', { type: 'button', class: 'secondary', id: 'problems-more' }, 'Show more');
+    button.addEventListener('click', () => void page());
+    more.replaceChildren(...(left ? [button] : []));
+  };
+  await page();
+}
+
+function problemRow(p: ProblemPhoto): HTMLElement {
+  return h(
+    'tr',
+    { 'data-photo-id': p.photo_id },
+    h('td', {}, h('a', { href: `/#${encodeURIComponent(p.job_id)}` }, p.job_id)),
+    h('td', {}, p.filename ?? p.photo_id),
+    h('td', {}, p.status),
+    h('td', {}, plainReason(p.status, p.reason, p.reason_code)),
+    h('td', {}, p.reason ?? '—'),
   );
 }
 

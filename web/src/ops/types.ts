@@ -24,3 +24,29 @@ export interface DlqListing {
     failed_at: string | null;
   }>;
 }
+
+/** One quote of `GET /ops/zelle`. */
+export interface AwaitingZelle {
+  quote_id: string;
+  memo: string;
+  amount_cents: number;
+  currency: string;
+  customer_id: string;
+  customer_name: string;
+  customer_email: string;
+  since: string | null;
+  lapses_at: string;
+}
+
+/** One photo of `GET /ops/photos`. */
+export interface ProblemPhoto {
+  photo_id: string;
+  job_id: string;
+  status: string;
+  reason: string | null;
+  reason_code: string | null;
+  filename: string | null;
+  uploaded_at: string | null;
+  decided_at: string | null;
+  uploader: string | null;
+}

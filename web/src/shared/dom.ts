@@ -34,3 +34,15 @@ export function when(iso: string | null | undefined): string {
     ? '—'
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** Formats a calendar day (`YYYY-MM-DD`, as delivery dates are) for people, without a time. */
+export function day(date: string | null | undefined): string {
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return when(date);
+  // Read and written in UTC: a calendar day is the same day in every time zone.
+  return new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+}

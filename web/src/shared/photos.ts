@@ -10,8 +10,8 @@ export interface ApiPhoto {
   width: number | null;
   height: number | null;
   thumbnails: { small: string; large: string } | null;
-  reason: string | null;
-  /** Not in the contract yet; used when the API sends them. */
+  /** Crew and admin only (a customer's list holds ready photos without these). */
+  reason?: string | null;
   reason_code?: string | null;
   filename?: string | null;
   far_from_site?: boolean;

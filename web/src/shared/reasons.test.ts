@@ -3,21 +3,27 @@ import { plainReason } from './reasons.ts';
 
 describe('plainReason', () => {
   it('says what people understand instead of byte counts and MIME types', () => {
-    expect(plainReason('rejected', 'The file is 10485761 bytes; the limit is 10485760 bytes.')).toBe(
-      'larger than 10 MB',
-    );
-    expect(plainReason('rejected', 'The file is not a JPEG, PNG, WebP or HEIC photo (HTML text).')).toBe(
-      'not a photo',
-    );
-    expect(plainReason('rejected', 'The file was declared image/png but is really image/jpeg.')).toBe(
-      'not the kind of photo its name says',
-    );
-    expect(plainReason('rejected', 'The image is corrupt or truncated (premature end)')).toBe(
+    expect(
+      plainReason('rejected', 'The file is 10485761 bytes; the limit is 10485760 bytes.', 'too_large'),
+    ).toBe('larger than 10 MB');
+    expect(
+      plainReason('rejected', 'The file is not a JPEG, PNG, WebP or HEIC photo (HTML text).', 'not_an_image'),
+    ).toBe('not a photo');
+    expect(
+      plainReason('rejected', 'The file was declared image/png but is really image/jpeg.', 'type_mismatch'),
+    ).toBe('not the kind of photo its name says');
+    expect(plainReason('rejected', 'The image is corrupt or truncated (premature end)', 'corrupt')).toBe(
       'the photo is damaged or cut off',
     );
   });
 
-  it('prefers a reason code when the API sends one', () => {
+  it('never reads the wording of the reason: without a code, the status speaks', () => {
+    expect(plainReason('rejected', 'The file is not a JPEG, PNG, WebP or HEIC photo (HTML text).')).toBe(
+      'refused',
+    );
+  });
+
+  it('uses the reason code whatever the sentence says', () => {
     expect(plainReason('rejected', 'anything', 'too_large', 5 * 1024 * 1024)).toBe('larger than 5 MB');
     expect(plainReason('rejected', null, 'unsupported_type')).toBe('not a photo');
   });

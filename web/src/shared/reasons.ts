@@ -4,9 +4,9 @@ export function megabytes(bytes: number): string {
 }
 
 /**
- * A plain reason for a photo that did not become ready, from its status, the server's reason
- * and (when the API sends one) its reason code: "not a photo", "larger than 10 MB", never a
- * byte count or a stack of jargon.
+ * A plain reason for a photo that did not become ready, from its status and the API's
+ * `reason_code` (never from the wording of `reason`, which is for people and may change): "not a
+ * photo", "larger than 10 MB", never a byte count or a stack of jargon.
  */
 export function plainReason(
   status: string,
@@ -14,9 +14,7 @@ export function plainReason(
   code: string | null | undefined = null,
   maxBytes = 10 * 1024 * 1024,
 ): string {
-  const text = reason ?? '';
-  const kind = code ?? codeFromText(text);
-  switch (kind) {
+  switch (code) {
     case 'not_an_image':
     case 'unsupported_type':
       return 'not a photo';
@@ -32,6 +30,8 @@ export function plainReason(
       return 'the photo has too many pixels';
     case 'unsupported':
       return 'this photo format cannot be read';
+    case 'upload_expired':
+      return 'the upload expired before the photo arrived';
   }
   switch (status) {
     case 'pending':
@@ -47,18 +47,6 @@ export function plainReason(
     case 'rejected':
       return 'refused';
     default:
-      return text || status;
+      return reason || status;
   }
-}
-
-// The contract's `reason` is a sentence; until it carries a code, recognise the sentences the
-// pipeline writes (functions/on-upload and lib/image).
-function codeFromText(text: string): string | null {
-  if (/not a JPEG, PNG, WebP or HEIC/i.test(text)) return 'not_an_image';
-  if (/was declared .* but is really/i.test(text)) return 'type_mismatch';
-  if (/the limit is \d+ bytes|larger than the upload limit|too large/i.test(text)) return 'too_large';
-  if (/\bempty\b/i.test(text)) return 'empty';
-  if (/corrupt|truncated/i.test(text)) return 'corrupt';
-  if (/more pixels than/i.test(text)) return 'too_many_pixels';
-  return null;
 }

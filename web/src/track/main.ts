@@ -1,23 +1,54 @@
 import '../shared/style.css';
 import { ApiError, api } from '../shared/api.ts';
-import { byId, h, when } from '../shared/dom.ts';
+import { byId, day, h, when } from '../shared/dom.ts';
+import { type ApiJob, getJob } from '../shared/jobs.ts';
 import { type ApiPhoto, listAllPhotos } from '../shared/photos.ts';
-import { currentSession } from '../shared/session.ts';
-import { type DevInfo, devInfo, renderAccount } from '../shared/signin.ts';
+import { currentSession, saveSession } from '../shared/session.ts';
+import { devInfo, renderAccount } from '../shared/signin.ts';
 import { openViewer } from '../shared/viewer.ts';
 
 const POLL_MS = 5000;
 const jobId = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
-let info: DevInfo | null = null;
+let job: ApiJob | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let shown = new Set<string>();
 
-info = await devInfo();
-renderAccount(info, ['customer', 'admin'], () => void load());
+let linkProblem = '';
+await exchangeTrackingLink();
+renderAccount(await devInfo(), ['customer', 'admin'], () => void load());
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void load();
 });
 await load();
+
+/**
+ * A tracking link (`/track/{job_id}#link=…`, from a confirmed booking) signs this tab in as the
+ * booking's customer with a fresh short token. The link sits in the fragment, which is never sent
+ * to a server; it is taken out of the address bar at once so it is not left on screen.
+ */
+async function exchangeTrackingLink(): Promise<void> {
+  const match = /^#link=([\w.-]+)$/.exec(window.location.hash);
+  if (!match) return;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    const out = await api<{ customer_token: string; expires_in: number; customer_id: string }>(
+      '/tracking/token',
+      { method: 'POST', body: { link: match[1] }, token: '' },
+    );
+    saveSession({
+      token: out.customer_token,
+      sub: out.customer_id,
+      role: 'customer',
+      name: 'the booking customer',
+      expiresAt: Date.now() + out.expires_in * 1000,
+    });
+  } catch (error) {
+    linkProblem =
+      error instanceof ApiError && error.status === 401
+        ? 'This tracking link does not work any more. Sign in, or ask us for a new link.'
+        : 'Could not open the tracking link; try again in a moment.';
+  }
+}
 
 /** Loads the job's ready photos, then again every few seconds so new ones appear without a reload. */
 async function load(): Promise<void> {
@@ -27,12 +58,19 @@ async function load(): Promise<void> {
   byId('title').textContent = `Your job ${jobId}`;
   if (!currentSession()) {
     shown = new Set();
-    content.replaceChildren(h('p', {}, 'Sign in to see the photos of your job.'));
+    content.replaceChildren(
+      h('p', {}, 'Sign in to see the photos of your job, or open the tracking link of your booking.'),
+      linkProblem ? h('p', { class: 'error', role: 'alert' }, linkProblem) : '',
+    );
     return;
   }
   if (jobId.startsWith('quote-')) return loadQuote(jobId.slice('quote-'.length));
   try {
-    const photos = await listAllPhotos(jobId);
+    // The job's facts and its photos, both from the API (the same on AWS as locally).
+    const [facts, photos] = await Promise.all([getJob(jobId), listAllPhotos(jobId)]);
+    const statusChanged = job !== null && job.status !== facts.status;
+    job = facts;
+    if (statusChanged) document.getElementById('job-facts')?.replaceWith(jobFacts());
     render(photos.filter((p) => p.status === 'ready' && p.thumbnails));
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || error.status === 404))
@@ -87,17 +125,16 @@ function render(ready: ApiPhoto[]): void {
 }
 
 function jobFacts(): HTMLElement {
-  const job = info?.jobs.find((j) => j.job_id === jobId);
   const facts = h('dl', { id: 'job-facts', class: 'details' }, h('dt', {}, 'Job'), h('dd', {}, jobId));
   if (job) {
     facts.append(
       h('dt', {}, 'Status'),
-      h('dd', {}, h('span', { class: 'badge' }, job.status ?? 'scheduled')),
+      h('dd', {}, h('span', { class: 'badge' }, job.status || 'scheduled')),
     );
     facts.append(h('dt', {}, 'Address'), h('dd', {}, job.address));
     if (job.dumpster_size) facts.append(h('dt', {}, 'Dumpster'), h('dd', {}, job.dumpster_size));
-    if (job.delivery_date) facts.append(h('dt', {}, 'Drop-off'), h('dd', {}, when(job.delivery_date)));
-    if (job.pickup_date) facts.append(h('dt', {}, 'Pickup'), h('dd', {}, when(job.pickup_date)));
+    if (job.delivery_date) facts.append(h('dt', {}, 'Drop-off'), h('dd', {}, day(job.delivery_date)));
+    if (job.pickup_date) facts.append(h('dt', {}, 'Pickup'), h('dd', {}, day(job.pickup_date)));
   }
   return facts;
 }
@@ -107,18 +144,31 @@ async function showQuote(): Promise<void> {
   const quoteId = new URLSearchParams(window.location.search).get('quote');
   if (!quoteId) return;
   try {
-    const quote = await api<{ quote_id: string; status: string; payment_method?: string | null }>(
-      `/quotes/${encodeURIComponent(quoteId)}`,
-    );
+    const quote = await api<{
+      quote_id: string;
+      status: string;
+      payment_method?: string | null;
+      tracking_link?: string | null;
+    }>(`/quotes/${encodeURIComponent(quoteId)}`);
     const text =
       quote.status === 'confirmed'
         ? 'Your booking is confirmed. Thank you!'
         : quote.status === 'awaiting_zelle'
           ? 'We are waiting for your Zelle payment; this page updates once it is confirmed.'
           : `Your booking is ${quote.status.replace(/_/g, ' ')}.`;
-    document
-      .getElementById('quote')
-      ?.replaceChildren(h('p', { class: 'notice', 'data-quote-status': quote.status }, text));
+    document.getElementById('quote')?.replaceChildren(
+      h('p', { class: 'notice', 'data-quote-status': quote.status }, text),
+      // The sign-in of a booking lasts days; this link brings the customer back here for months.
+      quote.tracking_link
+        ? h(
+            'p',
+            {},
+            'Keep ',
+            h('a', { id: 'tracking-link', href: quote.tracking_link }, 'this link to your job'),
+            ' (bookmark it): it brings you back to this page after your sign-in has ended.',
+          )
+        : '',
+    );
   } catch {
     // The confirmation is a courtesy; the photos are the page.
   }
