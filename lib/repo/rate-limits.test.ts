@@ -1,35 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startDynalite } from '../../local/dynamo/dynalite-server.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { useLocalDynamo } from '../../test/helpers/local-dynamo.ts';
 import { RateLimiter, slidingAllowance, slidingRetryAfter } from './rate-limits.ts';
 
-const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
-let dir: string;
-let dynamo: LocalDynamo;
-let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'qdn-rate-'));
-  dynamo = await startDynalite({
-    host: '127.0.0.1',
-    dataDir: dir,
-    tableName: 'rates',
-    region: 'us-east-1',
-    credentials,
-  });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials }),
-  );
-});
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const local = useLocalDynamo('rates');
 
 async function takeMany(limiter: RateLimiter, subject: string, n: number): Promise<number> {
   let allowed = 0;
@@ -41,7 +15,7 @@ describe('RateLimiter: a sliding minute shared through the table (issue 11, find
   it('does not let a second budget through across a minute boundary', async () => {
     // Prepare: 30 grants in the last second of a minute.
     let now = Date.UTC(2026, 11, 2, 0, 0, 59, 0);
-    const limiter = new RateLimiter(db, 'rates', () => now);
+    const limiter = new RateLimiter(local.db(), 'rates', () => now);
     expect(await takeMany(limiter, 'crew-a', 30)).toBe(30);
     // Act: two seconds later, in the next minute.
     now += 2000;
@@ -58,8 +32,8 @@ describe('RateLimiter: a sliding minute shared through the table (issue 11, find
 
   it('shares the budget between instances (two limiters on one table never overshoot)', async () => {
     const now = Date.UTC(2026, 11, 2, 0, 5, 10, 0);
-    const a = new RateLimiter(db, 'rates', () => now);
-    const b = new RateLimiter(db, 'rates', () => now);
+    const a = new RateLimiter(local.db(), 'rates', () => now);
+    const b = new RateLimiter(local.db(), 'rates', () => now);
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).take('crew-b', 'upload-url', 30)),
     );
@@ -69,13 +43,13 @@ describe('RateLimiter: a sliding minute shared through the table (issue 11, find
   it('reads a settled previous minute once, and still counts it in full', async () => {
     // Prepare: 20 grants late in one minute, by another instance.
     let now = Date.UTC(2026, 11, 2, 0, 7, 50, 0);
-    const other = new RateLimiter(db, 'rates', () => now);
+    const other = new RateLimiter(local.db(), 'rates', () => now);
     expect(await takeMany(other, 'crew-c', 20)).toBe(20);
     let reads = 0;
     const counting = {
       send: (command: { constructor: { name: string } }) => {
         if (command.constructor.name === 'GetCommand') reads++;
-        return db.send(command as never);
+        return local.db().send(command as never);
       },
     } as unknown as DynamoDBDocumentClient;
     // Act: 6 s into the next minute the previous one is settled; 20 × (1 − 0.1) = 18 carried.

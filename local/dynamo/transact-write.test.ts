@@ -1,46 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { counterUpdate } from '../../lib/repo/counters.ts';
-import { type LocalDynamo, startDynalite } from './dynalite-server.ts';
+import { useLocalDynamo } from '../../test/helpers/local-dynamo.ts';
 
-const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
-let dir: string;
-let dynamo: LocalDynamo;
-let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'qdn-tx-'));
-  dynamo = await startDynalite({
-    host: '127.0.0.1',
-    dataDir: dir,
-    tableName: 'ttt',
-    region: 'us-east-1',
-    credentials,
-  });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamo.url, region: 'us-east-1', credentials }),
-  );
-});
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const local = useLocalDynamo('ttt');
 
 const get = async (pk: string, sk: string) =>
-  (await db.send(new GetCommand({ TableName: 'ttt', Key: { pk, sk }, ConsistentRead: true }))).Item;
+  (await local.db().send(new GetCommand({ TableName: 'ttt', Key: { pk, sk }, ConsistentRead: true }))).Item;
 
 describe('TransactWriteItems on the local DynamoDB', () => {
   it('applies every write or none, with cancellation reasons per item', async () => {
     // Prepare
-    await db.send(new PutCommand({ TableName: 'ttt', Item: { pk: 'A', sk: 'A', n: 1 } }));
-    await db.send(new PutCommand({ TableName: 'ttt', Item: { pk: 'B', sk: 'B', n: 1 } }));
+    await local.db().send(new PutCommand({ TableName: 'ttt', Item: { pk: 'A', sk: 'A', n: 1 } }));
+    await local.db().send(new PutCommand({ TableName: 'ttt', Item: { pk: 'B', sk: 'B', n: 1 } }));
     // Act
-    const error = await db
+    const error = await local
+      .db()
       .send(
         new TransactWriteCommand({
           TransactItems: [
@@ -78,7 +54,8 @@ describe('TransactWriteItems on the local DynamoDB', () => {
 
   it('lets one of many concurrent transactions on the same mark win, and counts once', async () => {
     const attempt = () =>
-      db
+      local
+        .db()
         .send(
           new TransactWriteCommand({
             TransactItems: [
@@ -103,7 +80,7 @@ describe('TransactWriteItems on the local DynamoDB', () => {
   });
 
   it('checks a ConditionCheck without writing', async () => {
-    const ok = await db.send(
+    const ok = await local.db().send(
       new TransactWriteCommand({
         TransactItems: [
           {
