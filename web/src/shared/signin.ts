@@ -164,7 +164,7 @@ async function offerHostedSignIn(box: HTMLElement, status: HTMLElement, rerender
 async function startSignIn(c: AuthConfig): Promise<void> {
   const here = window.location;
   // Cognito returns only to the registered URLs: the site root and /ops (infra/constructs/site.ts).
-  const redirectUri = here.pathname === '/ops' ? `${here.origin}/ops` : c.redirect_uri;
+  const redirectUri = here.pathname === '/ops' ? new URL('/ops', c.redirect_uri).toString() : c.redirect_uri;
   const pending: PendingSignIn = {
     state: randomToken(),
     nonce: randomToken(),
