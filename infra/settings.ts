@@ -35,6 +35,12 @@ export const settingsSchema = z
     staffJwksUrl: z.url().optional(),
     /** Audience of staff tokens; with Cognito it is the app client id (ID tokens carry it as `aud`). */
     staffAudience: optionalText,
+    /** Prefix of the Cognito domain staff sign in at; default `<stack name>-staff-<account>`. */
+    staffDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+      .refine((p) => !/aws|amazon|cognito/.test(p), { message: 'may not contain aws, amazon or cognito' })
+      .optional(),
     /** The claim that carries the role; Cognito puts custom attributes under `custom:`. */
     roleClaim: optionalText,
     /** Issuer of the customer tokens booking signs; default the API's URL + `/customer`. */

@@ -89,7 +89,9 @@ export class QdnStack extends Stack {
         roleClaim: settings.roleClaim ?? 'qdn_role',
       };
     } else {
-      this.identity = new StaffIdentity(this, 'Identity');
+      this.identity = new StaffIdentity(this, 'Identity', {
+        domainPrefix: settings.staffDomainPrefix ?? defaultDomainPrefix(settings.stackName),
+      });
       staff = { ...this.identity.issuer, roleClaim: settings.roleClaim ?? this.identity.issuer.roleClaim };
     }
 
@@ -189,7 +191,9 @@ export class QdnStack extends Stack {
       logBucket: storage.logBucket,
       domainName: settings.siteDomainName,
       certificateArn: settings.siteCertificateArn,
+      signIn: this.identity?.hostedSignIn,
     });
+    this.identity?.allowRedirects(...site.signInRedirects);
     storage.allowOrigin(site.url);
     // Booking's links (the tracking page, Checkout's success and cancel URLs) point at the site.
     for (const [name, f] of this.functions) {
@@ -233,4 +237,14 @@ export class QdnStack extends Stack {
 function withCustomerJwks(routes: RouteSpec[]): RouteSpec[] {
   if (routes.some((r) => r.path === CUSTOMER_JWKS_PATH)) return [...routes];
   return [...routes, { method: 'GET', path: CUSTOMER_JWKS_PATH, function: 'booking', auth: 'public' }];
+}
+
+/** `<stack name>-staff-<account>`: Cognito domain prefixes are unique per region across accounts. */
+function defaultDomainPrefix(stackName: string): string {
+  const base = stackName
+    .toLowerCase()
+    .replace(/aws|amazon|cognito/g, '')
+    .replace(/[^a-z0-9-]/g, '')
+    .slice(0, 30);
+  return `${base || 'qdn'}-staff-${Aws.ACCOUNT_ID}`;
 }

@@ -1,6 +1,8 @@
 import { type CfnResource, Validations } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_ROUTES } from '../infra/constructs/pipeline-api.ts';
+import { authConfig, type Site } from '../infra/constructs/site.ts';
+import type { HostedSignIn } from '../infra/constructs/staff-identity.ts';
 import { queueEnvNames, secretEnvNames } from '../infra/env-names.ts';
 import type { QdnStack } from '../infra/stack.ts';
 import { createTableInput } from '../lib/topology/table.ts';
@@ -481,6 +483,63 @@ describe('site', () => {
     expect(
       config.DefaultCacheBehavior.FunctionAssociations.map((f: { EventType: string }) => f.EventType).sort(),
     ).toEqual(['viewer-request', 'viewer-response']);
+  });
+
+  it('signs staff in with the authorization-code flow, PKCE, a public client returning to the site', () => {
+    const [[, client]] = ofType(resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const p = client.Properties;
+    expect(p.AllowedOAuthFlows).toEqual(['code']);
+    expect(p.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect([...p.AllowedOAuthScopes].sort()).toEqual(['email', 'openid', 'profile']);
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.SupportedIdentityProviders).toEqual(['COGNITO']);
+    const [[cdnId]] = ofType(resources, 'AWS::CloudFront::Distribution') as [[string, Resource]];
+    const site = (path: string) => ({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdnId, 'DomainName'] }, path]],
+    });
+    expect(p.CallbackURLs).toEqual([site('/'), site('/ops')]);
+    expect(p.LogoutURLs).toEqual([site('/'), site('/ops')]);
+    const [[, domain]] = ofType(resources, 'AWS::Cognito::UserPoolDomain') as [[string, Resource]];
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('quickdumpnow-staff-');
+    // The token exchange is a fetch to the hosted sign-in's origin: the CSP lets exactly it through.
+    const [[, headers]] = ofType(resources, 'AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
+    const csp = JSON.stringify(headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig);
+    expect(csp).toContain('.auth.');
+    expect(csp).toContain('amazoncognito.com');
+  });
+
+  it('deploys /auth-config.json with the endpoints, client id and redirect URL, and serves it as a file', () => {
+    const deployments = ofType(resources, 'Custom::CDKBucketDeployment');
+    const pages = deployments.find(([, d]) => !d.Properties.UserMetadata) as [string, Resource];
+    // Source.jsonData: a second source whose markers CloudFormation fills in at deploy time.
+    expect(pages[1].Properties.SourceObjectKeys).toHaveLength(2);
+    const markers = JSON.stringify(pages[1].Properties.SourceMarkers);
+    const [[clientId]] = ofType(resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const [[poolId]] = ofType(resources, 'AWS::Cognito::UserPool') as [[string, Resource]];
+    const [[cdnId]] = ofType(resources, 'AWS::CloudFront::Distribution') as [[string, Resource]];
+    expect(markers).toContain(JSON.stringify({ Ref: clientId }));
+    expect(markers).toContain(JSON.stringify({ Ref: poolId }));
+    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [cdnId, 'DomainName'] }));
+    const site = stack.node.findAll().find((c) => c.node.id === 'Site') as unknown as Site;
+    const config = stack.resolve(authConfig(stack.identity?.hostedSignIn as HostedSignIn, site.url));
+    expect(Object.keys(config).sort()).toEqual([
+      'authorize_url',
+      'client_id',
+      'issuer',
+      'logout_url',
+      'redirect_uri',
+      'role_claim',
+      'token_url',
+    ]);
+    expect(config.client_id).toEqual({ Ref: clientId });
+    expect(config.role_claim).toBe('custom:qdn_role');
+    expect(JSON.stringify(config.token_url)).toContain('/oauth2/token');
+    expect(JSON.stringify(config.authorize_url)).toContain('/oauth2/authorize');
+    // The viewer-request function passes the file through instead of answering the 404 page.
+    const [[, fn]] = ofType(resources, 'AWS::CloudFront::Function').filter(([, f]) =>
+      String(f.Properties.FunctionCode).includes('/404.html'),
+    ) as [[string, Resource]];
+    expect(fn.Properties.FunctionCode).toContain("p !== '/auth-config.json'");
   });
 
   it('creates the site without a deployment when there is no web build', () => {

@@ -8,6 +8,9 @@
 /** The user-metadata key the 404 page is uploaded with; S3 returns it as `x-amz-meta-…`. */
 export const NOT_FOUND_METADATA = 'qdn-status';
 
+/** The sign-in settings the deployment writes next to the pages (a file, not a page). */
+export const AUTH_CONFIG_PATH = '/auth-config.json';
+
 /** Viewer request: a page path → its file; `/assets/…` and the 404 page as they are; else the 404 page. */
 export const PAGE_REQUEST_FUNCTION = `function handler(event) {
   var r = event.request;
@@ -16,7 +19,7 @@ export const PAGE_REQUEST_FUNCTION = `function handler(event) {
   else if (/^\\/track\\/[^\\/]+\\/?$/.test(p)) r.uri = '/track/index.html';
   else if (p === '/book' || p === '/book/') r.uri = '/book/index.html';
   else if (p === '/ops') r.uri = '/ops/index.html';
-  else if (p.indexOf('/assets/') !== 0 && p !== '/404.html') r.uri = '/404.html';
+  else if (p.indexOf('/assets/') !== 0 && p !== '/404.html' && p !== '${AUTH_CONFIG_PATH}') r.uri = '/404.html';
   return r;
 }`;
 

@@ -7,7 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../lib/topology/types.ts';
-import { NOT_FOUND_METADATA, PAGE_REQUEST_FUNCTION, PAGE_RESPONSE_FUNCTION } from './page-functions.ts';
+import {
+  AUTH_CONFIG_PATH,
+  NOT_FOUND_METADATA,
+  PAGE_REQUEST_FUNCTION,
+  PAGE_RESPONSE_FUNCTION,
+} from './page-functions.ts';
+import type { HostedSignIn } from './staff-identity.ts';
 
 /** What the site is built from. */
 export interface SiteProps {
@@ -22,6 +28,8 @@ export interface SiteProps {
   logBucket: s3.IBucket;
   domainName?: string;
   certificateArn?: string;
+  /** The stack's Cognito hosted sign-in; published to the pages as `/auth-config.json`. */
+  signIn?: HostedSignIn;
 }
 
 /**
@@ -36,6 +44,8 @@ export class Site extends Construct {
   readonly bucket: s3.Bucket;
   /** `https://…` of the site. */
   readonly url: string;
+  /** The page URLs the hosted sign-in may return to: the site root (where sign-in starts) and /ops. */
+  readonly signInRedirects: string[];
 
   constructor(scope: Construct, id: string, props: SiteProps) {
     super(scope, id);
@@ -67,7 +77,7 @@ export class Site extends Construct {
       comment: 'QuickDumpNow security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(props.uploadsOrigin),
+          contentSecurityPolicy: contentSecurityPolicy(props.uploadsOrigin, props.signIn?.baseUrl),
           override: true,
         },
         strictTransportSecurity: {
@@ -137,13 +147,20 @@ export class Site extends Construct {
       additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((p) => [p, apiBehavior])),
     });
     this.url = `https://${custom ? props.domainName : this.distribution.distributionDomainName}`;
+    this.signInRedirects = [`${this.url}/`, `${this.url}/ops`];
     this.acknowledge(Boolean(custom));
 
     if (existsSync(props.buildDir)) {
       // The 404 page goes up on its own, marked, so the viewer-response function can find it;
       // the pages' deployment leaves it alone when it prunes.
       const pages = new s3deploy.BucketDeployment(this, 'Deploy', {
-        sources: [s3deploy.Source.asset(props.buildDir)],
+        sources: [
+          s3deploy.Source.asset(props.buildDir),
+          // Written with the deploy-time ids filled in, so the build stays the same for every stack.
+          ...(props.signIn
+            ? [s3deploy.Source.jsonData(AUTH_CONFIG_PATH.slice(1), authConfig(props.signIn, this.url))]
+            : []),
+        ],
         exclude: ['404.html'],
         destinationBucket: this.bucket,
         distribution: this.distribution,
@@ -204,12 +221,31 @@ export function apiPathPatterns(routes: RouteSpec[]): string[] {
   return [...patterns].sort();
 }
 
-/** The pages' CSP: only this origin, plus the uploads bucket for POSTed photos and thumbnails. */
-export function contentSecurityPolicy(uploadsOrigin: string): string {
+/**
+ * What the pages read from `/auth-config.json` to sign staff in: the hosted sign-in's endpoints,
+ * the public client's id and the page URL Cognito sends the code back to.
+ */
+export function authConfig(signIn: HostedSignIn, siteUrl: string): Record<string, string> {
+  return {
+    issuer: signIn.issuer,
+    authorize_url: `${signIn.baseUrl}/oauth2/authorize`,
+    token_url: `${signIn.baseUrl}/oauth2/token`,
+    logout_url: `${signIn.baseUrl}/logout`,
+    client_id: signIn.clientId,
+    redirect_uri: `${siteUrl}/`,
+    role_claim: signIn.roleClaim,
+  };
+}
+
+/**
+ * The pages' CSP: only this origin, plus the uploads bucket for POSTed photos and thumbnails and
+ * the hosted sign-in's origin for the token exchange (a fetch; the authorize step is a navigation).
+ */
+export function contentSecurityPolicy(uploadsOrigin: string, signInOrigin?: string): string {
   return [
     "default-src 'self'",
     `img-src 'self' blob: data: ${uploadsOrigin}`,
-    `connect-src 'self' ${uploadsOrigin}`,
+    `connect-src 'self' ${uploadsOrigin}${signInOrigin ? ` ${signInOrigin}` : ''}`,
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "object-src 'none'",

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -7,6 +7,15 @@ export interface StaffIssuer {
   issuer: string;
   jwksUrl: string;
   audience: string;
+  roleClaim: string;
+}
+
+/** What the pages need to run the authorization-code flow with PKCE against the hosted sign-in. */
+export interface HostedSignIn {
+  issuer: string;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`: the CSP's connect-src needs it for the token POST. */
+  baseUrl: string;
+  clientId: string;
   roleClaim: string;
 }
 
@@ -26,7 +35,12 @@ export class StaffIdentity extends Construct {
   /** The app client the dashboard and the CLI sign in with. */
   readonly client: cognito.UserPoolClient;
 
-  constructor(scope: Construct, id: string) {
+  /** The hosted sign-in (Cognito domain) the pages send staff to. */
+  readonly hostedSignIn: HostedSignIn;
+  private readonly redirectUris: string[] = [];
+
+  /** `domainPrefix`: the Cognito domain's prefix (unique in the region, no "aws"/"cognito"). */
+  constructor(scope: Construct, id: string, props: { domainPrefix: string }) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -50,7 +64,18 @@ export class StaffIdentity extends Construct {
       .withCustomAttributes(COGNITO_ROLE_ATTRIBUTE);
     this.client = this.userPool.addClient('Dashboard', {
       authFlows: { userSrp: true, userPassword: true },
+      // A browser cannot keep a secret: a public client, authorization code with PKCE only.
       generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        // Lazy: the site's URL is known only after the distribution exists, which is made later
+        // (it proxies the API, whose functions need this client's id). No cycle: the client
+        // refers to the distribution, the distribution to nothing of Cognito.
+        callbackUrls: Lazy.list({ produce: () => this.requireRedirectUris() }),
+        logoutUrls: Lazy.list({ produce: () => this.requireRedirectUris() }),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(7),
@@ -59,12 +84,19 @@ export class StaffIdentity extends Construct {
       // Without this a signed-in user could set their own role.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
+    const domain = this.userPool.addDomain('Hosted', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     const region = Stack.of(this).region;
     const issuer = `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`;
     this.issuer = {
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,
       audience: this.client.userPoolClientId,
+      roleClaim: `custom:${COGNITO_ROLE_ATTRIBUTE}`,
+    };
+    this.hostedSignIn = {
+      issuer,
+      baseUrl: domain.baseUrl(),
+      clientId: this.client.userPoolClientId,
       roleClaim: `custom:${COGNITO_ROLE_ATTRIBUTE}`,
     };
     Validations.of(this.userPool).acknowledge(
@@ -79,5 +111,16 @@ export class StaffIdentity extends Construct {
           'The Plus plan (threat protection) is a per-user cost for a handful of staff accounts; there is no self sign-up, passwords are long and TOTP is offered.',
       },
     );
+  }
+
+  /** Lets the hosted sign-in send staff back to (and sign them out to) these page URLs. */
+  allowRedirects(...urls: string[]): void {
+    this.redirectUris.push(...urls);
+  }
+
+  private requireRedirectUris(): string[] {
+    if (this.redirectUris.length === 0)
+      throw new Error('StaffIdentity: no redirect URL; call allowRedirects(siteUrl)');
+    return this.redirectUris;
   }
 }
