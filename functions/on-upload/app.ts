@@ -1,13 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
-import { createSqsClient } from '../../lib/aws/sqs-client.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { isLastAttempt } from '../../lib/events/attempts.ts';
 import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
+import { type FailurePolicyOverrides, queueFailurePolicy } from '../../lib/events/queue-failure-policy.ts';
 import { decodeS3Key, normalizeSequencer, s3NotificationBody } from '../../lib/events/s3-event.ts';
 import { parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import { createLogger } from '../../lib/log/logger.ts';
-import { FailureRecords } from '../../lib/repo/failures.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
@@ -16,15 +15,7 @@ import { topology } from '../../lib/topology/topology.ts';
 import { type OnUploadDeps, processS3Record } from './process-record.ts';
 
 /** Overrides for tests. */
-export interface OnUploadOverrides {
-  /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
-  maxReceiveCount?: number;
-  /** The queue's retry backoff, when the runtime uses another topology (tests). */
-  backoffSeconds?: readonly number[];
-  /** Runs before each record: the local runtime's fault injection. */
-  beforeRecord?: (record: SQSRecord) => void;
-  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
-  onFailure?: (record: SQSRecord, reason: string) => void;
+export interface OnUploadOverrides extends FailurePolicyOverrides {
   clients?: AwsClients;
   now?: () => number;
 }
@@ -104,17 +95,9 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     }
   };
 
-  return sqsBatchHandler(recordHandler, logger, {
-    maxReceiveCount,
-    backoffSeconds: overrides.backoffSeconds ?? topology.queues.uploads.retryBackoffSeconds,
-    sqs: { client: createSqsClient(config), endpoint: config.endpoints.sqs },
-    failures: new FailureRecords(
-      clients.dynamo,
-      config.tableName,
-      topology.queues.uploads.dlqRetentionSeconds,
-    ),
-    onGiveUp,
-    ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
-    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
-  });
+  return sqsBatchHandler(
+    recordHandler,
+    logger,
+    queueFailurePolicy('uploads', config, clients, overrides, onGiveUp),
+  );
 }

@@ -1,27 +1,18 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.ts';
-import { createSqsClient } from '../../lib/aws/sqs-client.ts';
 import type { Config } from '../../lib/config/config.ts';
 import { sqsBatchHandler } from '../../lib/events/batch-handler.ts';
 import { eventEnvelope, photoReceivedDetail } from '../../lib/events/domain-events.ts';
+import { type FailurePolicyOverrides, queueFailurePolicy } from '../../lib/events/queue-failure-policy.ts';
 import { configureSharp } from '../../lib/image/thumbnails.ts';
 import { createLogger } from '../../lib/log/logger.ts';
-import { FailureRecords } from '../../lib/repo/failures.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { processPhotoReceived, type ThumbnailDeps } from './process-record.ts';
 
 /** Overrides for tests. */
-export interface ThumbnailOverrides {
-  /** The queue's maxReceiveCount, when the runtime uses another topology (tests). */
-  maxReceiveCount?: number;
-  /** The queue's retry backoff, when the runtime uses another topology (tests). */
-  backoffSeconds?: readonly number[];
-  /** Runs before each record: the local runtime's fault injection. */
-  beforeRecord?: (record: SQSRecord) => void;
-  /** Told each failure's reason: the local runtime keeps it as the message's last error. */
-  onFailure?: (record: SQSRecord, reason: string) => void;
+export interface ThumbnailOverrides extends FailurePolicyOverrides {
   clients?: AwsClients;
   now?: () => number;
 }
@@ -36,7 +27,6 @@ const envelope = eventEnvelope(photoReceivedDetail);
 export function createThumbnailHandler(config: Config, overrides: ThumbnailOverrides = {}) {
   configureSharp({ concurrency: config.images.concurrency });
   const clients = overrides.clients ?? createAwsClients(config);
-  const maxReceiveCount = overrides.maxReceiveCount ?? topology.queues.thumbnails.maxReceiveCount;
   const logger = createLogger('thumbnail', config);
   const deps: ThumbnailDeps = {
     config,
@@ -69,19 +59,11 @@ export function createThumbnailHandler(config: Config, overrides: ThumbnailOverr
     );
   };
 
-  return sqsBatchHandler(recordHandler, logger, {
-    maxReceiveCount,
-    backoffSeconds: overrides.backoffSeconds ?? topology.queues.thumbnails.retryBackoffSeconds,
-    sqs: { client: createSqsClient(config), endpoint: config.endpoints.sqs },
-    failures: new FailureRecords(
-      clients.dynamo,
-      config.tableName,
-      topology.queues.thumbnails.dlqRetentionSeconds,
-    ),
-    onGiveUp,
-    ...(overrides.beforeRecord ? { beforeRecord: overrides.beforeRecord } : {}),
-    ...(overrides.onFailure ? { onFailure: overrides.onFailure } : {}),
-  });
+  return sqsBatchHandler(
+    recordHandler,
+    logger,
+    queueFailurePolicy('thumbnails', config, clients, overrides, onGiveUp),
+  );
 }
 
 function safeJson(text: string): unknown {
