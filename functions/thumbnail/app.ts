@@ -8,7 +8,6 @@ import { configureSharp } from '../../lib/image/thumbnails.ts';
 import { createLogger } from '../../lib/log/logger.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
-import { topology } from '../../lib/topology/topology.ts';
 import { processPhotoReceived, type ThumbnailDeps } from './process-record.ts';
 
 /** Overrides for tests. */
