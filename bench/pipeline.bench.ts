@@ -22,7 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config/config.ts';
 import { configureSharp, renderThumbnails } from '../lib/image/thumbnails.ts';
@@ -68,6 +68,7 @@ export async function run(): Promise<void> {
     `\nMachine: ${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ` +
       `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}; burst N=${burst}, ${clients} uploaders`,
   );
+  console.log(`Started ${new Date().toISOString()}, load average ${loadLine()}`);
 
   // The baselines render in this process with the knobs the thumbnail function sets in the runtime.
   configureSharp({ concurrency: loadConfig({}).images.concurrency });
@@ -107,11 +108,16 @@ export async function run(): Promise<void> {
       return res.json;
     };
     /** Presign and POST; `done` resolves with the upload's moments once the photo is `ready`. */
-    const send = async (data: Buffer, contentType = 'image/jpeg', filename = 'p.jpg') => {
+    const send = async (
+      data: Buffer,
+      contentType = 'image/jpeg',
+      filename = 'p.jpg',
+      timeoutMs = 600_000,
+    ) => {
       const presignAt = performance.now();
       const g = await grant(data.length, contentType, filename);
       const granted = performance.now();
-      const waiting = photosSeen.wait(g.photo_id);
+      const waiting = photosSeen.wait(g.photo_id, timeoutMs);
       const form = multipartBody(g.fields, data, contentType, filename);
       const postAt = performance.now();
       const res = await http.send('POST', g.url, { 'content-type': form.contentType }, form.body);
@@ -122,8 +128,8 @@ export async function run(): Promise<void> {
         done: waiting.then((seen): Upload => ({ presignAt, granted, postAt, posted, ...seen })),
       };
     };
-    const uploadOne = async (data: Buffer, contentType?: string, filename?: string) =>
-      (await send(data, contentType, filename)).done;
+    const uploadOne = async (data: Buffer, contentType?: string, filename?: string, timeoutMs?: number) =>
+      (await send(data, contentType, filename, timeoutMs)).done;
     const fromPresign = (u: Upload) => u.ready - u.presignAt;
     const fromPost = (u: Upload) => u.ready - u.postAt;
 
@@ -147,8 +153,13 @@ export async function run(): Promise<void> {
       idlePresign.push(await presignOnce());
     }
 
-    // 2. One photo at a time, upload → ready.
-    await uploadOne(jpeg);
+    // 2. One photo at a time, upload → ready. The first one also checks that the runtime still
+    // writes the log line the bench waits for (a renamed line fails here, not after 10 minutes).
+    await uploadOne(jpeg, undefined, undefined, 60_000).catch((error: unknown) => {
+      throw new Error(
+        `Expected the thumbnail stage to log "photo ready" (info, with correlation_id = photo id) within 60 s: ${String(error)}`,
+      );
+    });
     const singleCpuBefore = await runtime.cpuMs();
     const singles: Upload[] = [];
     for (let i = 0; i < SINGLE_RUNS; i++) singles.push(await uploadOne(photos[i % photos.length] as Buffer));
@@ -177,6 +188,7 @@ export async function run(): Promise<void> {
       });
     }, RSS_SAMPLE_MS);
     const runtimeCpuBefore = await runtime.cpuMs();
+    const machineBefore = await machineCpu();
     const clientCpuBefore = process.cpuUsage();
     const burstStarted = performance.now();
     const pendingReady: Array<Promise<Upload>> = [];
@@ -192,7 +204,11 @@ export async function run(): Promise<void> {
     const burstTimes = await Promise.all(pendingReady);
     const lastReady = Math.max(...burstTimes.map((u) => u.ready));
     const drainMs = lastReady - burstStarted;
-    const runtimeCpuPerPhoto = ((await runtime.cpuMs()) - runtimeCpuBefore) / burst;
+    const runtimeCpuMs = (await runtime.cpuMs()) - runtimeCpuBefore;
+    const runtimeCpuPerPhoto = runtimeCpuMs / burst;
+    const machineAfter = await machineCpu();
+    const machineBusyCores =
+      ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * cores;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const clientCpuPerPhoto = (clientCpu.user + clientCpu.system) / 1000 / burst;
     draining = false;
@@ -351,6 +367,12 @@ export async function run(): Promise<void> {
           '',
         ],
         [
+          `cores busy during the burst: the runtime / the whole machine (all processes, /proc/stat) of ${cores}`,
+          `${(runtimeCpuMs / drainMs).toFixed(2)} / ${machineBusyCores.toFixed(2)}`,
+          '',
+          '',
+        ],
+        [
           `runtime RSS peak during the burst (VmRSS every ${RSS_SAMPLE_MS} ms; baseline: before the burst)`,
           mb(peakRss),
           mb(memBefore.rssBytes),
@@ -401,6 +423,12 @@ export async function run(): Promise<void> {
         ],
       ],
     );
+    const lags = photosSeen.lags;
+    console.log(
+      `\n"ready" = the runtime's \`photo ready\` line (written after the \`ready\` write and the event) ` +
+        `reaching the bench: ${lags.length} lines, ${median(lags).toFixed(0)} ms p50 / ${Math.max(...lags).toFixed(0)} ms max ` +
+        'after their own timestamp (1 ms resolution).',
+    );
     if (heicRows.length > 0 && heicHealth) {
       printTable(
         'HEIC vs the same photo as JPEG (medians of 3)',
@@ -434,7 +462,24 @@ export async function run(): Promise<void> {
   } finally {
     http.close();
     await runtime.stop();
+    console.log(`\nFinished ${new Date().toISOString()}, load average ${loadLine()}`);
   }
+}
+
+const loadLine = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ');
+
+/**
+ * The whole machine's CPU time in ticks (first line of `/proc/stat`): busy is everything but idle
+ * and iowait. On a shared machine it shows how much of the cores other processes took.
+ */
+async function machineCpu(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
 /**
@@ -443,8 +488,11 @@ export async function run(): Promise<void> {
  * instead of hanging it.
  */
 function watchPhotos(runtime: BenchRuntime): {
-  wait(photoId: string): Promise<{ received?: number; ready: number }>;
+  wait(photoId: string, timeoutMs: number): Promise<{ received?: number; ready: number }>;
+  /** Per `photo ready` line: arrival (wall clock) minus the line's own `timestamp`, in ms. */
+  lags: number[];
 } {
+  const lags: number[] = [];
   const received = new Map<string, number>();
   const settled = new Map<string, { ready: number } | { rejected: string }>();
   const waiters = new Map<string, (outcome: { ready: number } | { rejected: string }) => void>();
@@ -457,8 +505,11 @@ function watchPhotos(runtime: BenchRuntime): {
     const id = line.correlation_id;
     if (!id) return;
     if (line.message === 'photo received') received.set(id, at);
-    else if (line.message === 'photo ready') settle(id, { ready: at });
-    else if (line.message === 'photo rejected' || line.message === 'photo rejected by full decode')
+    else if (line.message === 'photo ready') {
+      const written = Date.parse(String(line.timestamp));
+      if (Number.isFinite(written)) lags.push(Date.now() - written);
+      settle(id, { ready: at });
+    } else if (line.message === 'photo rejected' || line.message === 'photo rejected by full decode')
       settle(id, { rejected: String(line.reason ?? line.reason_code ?? 'rejected') });
   });
   const finish = (id: string, outcome: { ready: number } | { rejected: string }) => {
@@ -470,14 +521,18 @@ function watchPhotos(runtime: BenchRuntime): {
       : { received: seenReceived, ready: outcome.ready };
   };
   return {
-    wait: (photoId) => {
+    lags,
+    wait: (photoId, timeoutMs) => {
       const already = settled.get(photoId);
       if (already !== undefined) {
         settled.delete(photoId);
         return Promise.resolve().then(() => finish(photoId, already));
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`photo ${photoId} not ready in 10 min`)), 600_000);
+        const timer = setTimeout(() => {
+          waiters.delete(photoId);
+          reject(new Error(`photo ${photoId} not ready in ${timeoutMs / 1000} s`));
+        }, timeoutMs);
         waiters.set(photoId, (outcome) => {
           clearTimeout(timer);
           waiters.delete(photoId);
