@@ -95,6 +95,7 @@ export async function run(): Promise<void> {
   console.log(`Runtime: pid ${runtime.pid}, ${runtime.command}`);
   const http = new BenchClient();
   try {
+    const memAtStart = await runtime.memory();
     const photosSeen = watchPhotos(runtime);
     const api = runtime.api;
     const crew = await token(http, api, 'crew-demo', 'crew');
@@ -376,7 +377,7 @@ export async function run(): Promise<void> {
           `runtime RSS peak during the burst (VmRSS every ${RSS_SAMPLE_MS} ms; baseline: before the burst)`,
           mb(peakRss),
           mb(memBefore.rssBytes),
-          '',
+          `${mb(memAtStart.rssBytes)} at start`,
         ],
         [
           peakReset
