@@ -483,6 +483,9 @@ async function machineCpu(): Promise<{ busy: number; total: number }> {
   return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
+/** How a photo's wait ends. */
+type Outcome = { ready: number } | { rejected: string } | { crashed: Error };
+
 /**
  * Resolves, per photo id, when the runtime logs `photo ready` (with when it logged `photo
  * received`, if it did); rejects when it logs a rejection, so a refused upload fails the run
@@ -495,13 +498,17 @@ function watchPhotos(runtime: BenchRuntime): {
 } {
   const lags: number[] = [];
   const received = new Map<string, number>();
-  const settled = new Map<string, { ready: number } | { rejected: string }>();
-  const waiters = new Map<string, (outcome: { ready: number } | { rejected: string }) => void>();
-  const settle = (id: string, outcome: { ready: number } | { rejected: string }) => {
+  const settled = new Map<string, Outcome>();
+  const waiters = new Map<string, (outcome: Outcome) => void>();
+  const settle = (id: string, outcome: Outcome) => {
     const waiter = waiters.get(id);
     if (waiter) waiter(outcome);
     else settled.set(id, outcome);
   };
+  // A crashed runtime fails every wait at once instead of after its timeout.
+  runtime.onCrash((error) => {
+    for (const waiter of [...waiters.values()]) waiter({ crashed: error });
+  });
   runtime.onLog((line, at) => {
     const id = line.correlation_id;
     if (!id) return;
@@ -513,10 +520,11 @@ function watchPhotos(runtime: BenchRuntime): {
     } else if (line.message === 'photo rejected' || line.message === 'photo rejected by full decode')
       settle(id, { rejected: String(line.reason ?? line.reason_code ?? 'rejected') });
   });
-  const finish = (id: string, outcome: { ready: number } | { rejected: string }) => {
+  const finish = (id: string, outcome: Outcome) => {
     const seenReceived = received.get(id);
     received.delete(id);
     if ('rejected' in outcome) throw new Error(`photo ${id} was rejected: ${outcome.rejected}`);
+    if ('crashed' in outcome) throw outcome.crashed;
     return seenReceived === undefined
       ? { ready: outcome.ready }
       : { received: seenReceived, ready: outcome.ready };

@@ -30,6 +30,8 @@ export interface BenchRuntime {
   command: string;
   /** Calls `listener` with every JSON line the runtime writes to stdout, stamped on arrival. */
   onLog(listener: (line: RuntimeLogLine, at: number) => void): void;
+  /** Calls `listener` if the process exits before {@link stop} (a crash), with its output's tail. */
+  onCrash(listener: (error: Error) => void): void;
   /** The process's CPU time so far (user + system, all its threads), in milliseconds. */
   cpuMs(): Promise<number>;
   memory(): Promise<RuntimeMemory>;
@@ -104,6 +106,13 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
   });
   child.stderr.on('data', (d: Buffer) => keep(d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let stopping = false;
+  const crashListeners: Array<(error: Error) => void> = [];
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const error = new Error(`runtime exited (${signal ?? code}) during the bench:\n${tail.slice(-4000)}`);
+    for (const listener of crashListeners) listener(error);
+  });
 
   const api = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
@@ -138,6 +147,9 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
     onLog: (listener) => {
       listeners.push(listener);
     },
+    onCrash: (listener) => {
+      crashListeners.push(listener);
+    },
     cpuMs: async () => {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       // Fields after the parenthesised command name (which may hold spaces): state is field 3,
@@ -156,6 +168,7 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
       ),
     output: () => tail,
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         if ((await Promise.race([exited.then(() => 'ok'), sleep(20_000).then(() => 'late')])) === 'late') {
