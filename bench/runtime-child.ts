@@ -58,7 +58,7 @@ function clockTicks(): number {
 
 /**
  * Starts `node --import tsx local/main.ts` with the environment `npm start` gives it
- * (`UV_THREADPOOL_SIZE`, default 6) plus `env`, on a fresh data folder and a free port pair (the
+ * (`UV_THREADPOOL_SIZE`, default 6; `MALLOC_ARENA_MAX`, default 2) plus `env`, on a fresh data folder and a free port pair (the
  * API and its S3 endpoint), and resolves once `/healthz` answers. Its logs stay at `info` (the
  * `npm start` default): the bench reads them to see photos become ready.
  */
@@ -67,6 +67,7 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
   const dataDir = await mkdtemp(join(tmpdir(), 'qdn-bench-pipeline-'));
   const fullEnv: Record<string, string> = {
     UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '6',
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     HOST: '127.0.0.1',
     PORT: String(port),
