@@ -6,7 +6,11 @@ const require = createRequire(import.meta.url);
 /** An error dynalite answers with (validation, condition, not found): its HTTP status and body. */
 type DynaliteError = Error & { statusCode?: number; body?: Record<string, unknown> };
 type Callback = (error: DynaliteError | null, data?: Record<string, unknown>) => void;
-type Store = { lifecycleManager: { gracefulClose(): Promise<void> } };
+type TableCallback = (error: DynaliteError | null, table?: { TableStatus?: string }) => void;
+type Store = {
+  lifecycleManager: { gracefulClose(): Promise<void> };
+  getTable(name: string, checkStatus: boolean | TableCallback, cb?: TableCallback): void;
+};
 type Action = (store: Store, data: Record<string, unknown>, cb: Callback) => void;
 type ActionValidation = { types: Record<string, unknown>; custom?: unknown };
 
@@ -57,8 +61,9 @@ const actions = new Map(
  * presence check (the front server has verified the real signature already). The part of
  * dynalite's handler skipped here is only HTTP: content type, `X-Amz-Target`, auth headers.
  */
-export function openDynaliteEngine(options: { path: string }): DynamoBackend {
+export function openDynaliteEngine(options: { path: string; cacheTables?: boolean }): DynamoBackend {
   const store = db.create({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const tables = options.cacheTables === false ? undefined : cacheTables(store);
   return {
     call: (operation, payload) => {
       const action = actions.get(operation);
@@ -74,8 +79,11 @@ export function openDynaliteEngine(options: { path: string }): DynamoBackend {
       } catch (error) {
         return Promise.resolve(answerOf(error as DynaliteError));
       }
+      const changes = TABLE_CHANGES.has(operation);
+      if (changes) tables?.begin();
       return new Promise((resolve, reject) => {
         action.run(store, data, (error, out) => {
+          if (changes) tables?.end();
           if (!error) resolve({ status: 200, body: out ?? {} });
           else if (error.statusCode) resolve(answerOf(error));
           else reject(error);
@@ -84,6 +92,59 @@ export function openDynaliteEngine(options: { path: string }): DynamoBackend {
     },
     close: () => store.lifecycleManager.gracefulClose(),
   };
+}
+
+/** The calls that change a table's description (status, throughput, indexes, existence). */
+const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+
+/**
+ * Every item call starts with `store.getTable`, a LevelDB read and a JSON decode of the table
+ * description. Only CreateTable, UpdateTable and DeleteTable write that description (and their
+ * timers, which only move a status to ACTIVE or delete it), so an ACTIVE table is kept in memory
+ * and dropped whenever one of those calls starts or ends; a read begun before a drop is not
+ * kept, and while one of them runs every read is fresh (they change the copy they read). Item
+ * calls only read it, so they share one deep-frozen copy: a `structuredClone` per call cost
+ * more than the LevelDB read it saves (bench/RESULTS.md).
+ */
+function cacheTables(store: Store): { begin(): void; end(): void } {
+  const read = store.getTable.bind(store);
+  const active = new Map<string, { TableStatus?: string }>();
+  let generation = 0;
+  let changing = 0;
+  store.getTable = (name, checkStatus, cb) => {
+    const done = (typeof checkStatus === 'function' ? checkStatus : cb) as TableCallback;
+    const hit = changing ? undefined : active.get(name);
+    if (hit) return done(null, hit);
+    const started = generation;
+    // dynalite's two-argument form checks the status (its callback stands in as a truthy flag).
+    read(name, typeof checkStatus === 'function' ? true : checkStatus, (error, table) => {
+      if (!error && table?.TableStatus === 'ACTIVE' && started === generation && !changing)
+        active.set(name, deepFreeze(structuredClone(table)));
+      done(error, table);
+    });
+  };
+  const drop = () => {
+    generation++;
+    active.clear();
+  };
+  return {
+    begin: () => {
+      changing++;
+      drop();
+    },
+    end: () => {
+      changing--;
+      drop();
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function answerOf(error: DynaliteError): { status: number; body: Record<string, unknown> } {
