@@ -96,6 +96,23 @@ const counterTx = (id: string) =>
     ],
   });
 
+/** A state change as the stages write it: photo, counter and a fresh event claim in one transaction. */
+const claimTx = (id: string) => {
+  const tx = counterTx(id).input.TransactItems ?? [];
+  return new TransactWriteItemsCommand({
+    TransactItems: [
+      ...tx,
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: S(`EVENT#${++flip}`), sk: S('EVENT') },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ],
+  });
+};
+
 async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -245,14 +262,27 @@ export async function run(): Promise<void> {
     backend: beforeBackend,
     verify,
     lockScope: 'global',
+    transactWrites: 'sequential',
   });
   // After: dynalite in-process, per-item locks.
   const engine: DynamoBackend = openDynaliteEngine({ path: dirs[1] as string });
   const after = await startFrontServer({ host: '127.0.0.1', backend: engine, verify });
+  // After, but a transaction's writes one at a time: what applying them at once is worth.
+  const afterSequential = await startFrontServer({
+    host: '127.0.0.1',
+    backend: engine,
+    verify,
+    transactWrites: 'sequential',
+  });
   // dynalite in-process as it comes: every call reads the table description from LevelDB.
   const uncached = openDynaliteEngine({ path: dirs[2] as string, cacheTables: false });
 
-  const clients = { bare: client(bareUrl), before: client(before.url), after: client(after.url) };
+  const clients = {
+    bare: client(bareUrl),
+    before: client(before.url),
+    after: client(after.url),
+    afterSequential: client(afterSequential.url),
+  };
   const send =
     (c: DynamoDBClient): Send =>
     (command) =>
@@ -337,6 +367,9 @@ export async function run(): Promise<void> {
       afterPut: () => clients.after.send(new PutItemCommand({ TableName: TABLE, Item: item })),
       beforeTx: () => clients.before.send(counterTx('p2')),
       afterTx: () => clients.after.send(counterTx('p2')),
+      afterSeqTx: () => clients.afterSequential.send(counterTx('p2')),
+      afterTx3: () => clients.after.send(claimTx('p3')),
+      afterSeqTx3: () => clients.afterSequential.send(claimTx('p3')),
     });
     const w = (name: string) => median(writes[name] ?? []);
     printTable(
@@ -363,6 +396,24 @@ export async function run(): Promise<void> {
           `${ms(w('beforeTx'))} (${ratio(w('beforeTx'), base)})`,
           `${ms(w('afterTx'))} (${ratio(w('afterTx'), base)})`,
           ratio(w('afterTx'), w('beforeTx')),
+        ],
+      ],
+    );
+    printTable(
+      `A transaction's writes at once or one at a time (after; p50 of ${N})`,
+      ['transaction', 'one at a time', 'at once', 'at once ÷ one at a time'],
+      [
+        [
+          'photo + counter (2 items)',
+          ms(w('afterSeqTx')),
+          ms(w('afterTx')),
+          ratio(w('afterTx'), w('afterSeqTx')),
+        ],
+        [
+          'photo + counter + event claim (3 items)',
+          ms(w('afterSeqTx3')),
+          ms(w('afterTx3')),
+          ratio(w('afterTx3'), w('afterSeqTx3')),
         ],
       ],
     );
@@ -450,6 +501,7 @@ export async function run(): Promise<void> {
     for (const c of Object.values(clients)) c.destroy();
     await before.close();
     await after.close();
+    await afterSequential.close();
     await beforeBackend.close();
     await engine.close();
     await uncached.close();

@@ -26,14 +26,16 @@ export interface FrontServerHooks {
  * then the call runs on `backend` (dynalite in-process); TransactWriteItems, which dynalite
  * lacks, is run here. Every write holds the items it touches (`ItemLocks`): writes to different
  * items run at once, a write to an item waits for an earlier transaction or write to it.
- * `lockScope: 'global'` queues every write behind every other instead (the former behaviour,
- * kept only to measure against in `bench/dynamo.bench.ts`).
+ * `lockScope: 'global'` (every write queues behind every other) and `transactWrites:
+ * 'sequential'` (a transaction's writes one at a time) are the former behaviour, kept only to
+ * measure against in `bench/dynamo.bench.ts`.
  */
 export async function startFrontServer(options: {
   host: string;
   backend: DynamoBackend;
   verify?: RequestVerifier;
   lockScope?: 'item' | 'global';
+  transactWrites?: 'parallel' | 'sequential';
   hooks?: FrontServerHooks;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const { backend, hooks } = options;
@@ -85,11 +87,10 @@ export async function startFrontServer(options: {
       const plan = await planTransaction(payload, keyNamesOf);
       if (!('ops' in plan)) return plan;
       return holding(operation, plan.lockKeys, () =>
-        transactWrite(
-          backend.call,
-          plan,
-          hooks?.held && ((i) => hooks.held?.(operation, plan.lockKeys, i + 1)),
-        ),
+        transactWrite(backend.call, plan, {
+          sequential: options.transactWrites === 'sequential',
+          afterWrite: hooks?.held && ((i) => hooks.held?.(operation, plan.lockKeys, i + 1)),
+        }),
       );
     }
     if (WRITES.has(operation)) {

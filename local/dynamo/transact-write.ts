@@ -54,56 +54,80 @@ export async function planTransaction(
   return { ops, lockKeys };
 }
 
+/** How `transactWrite` runs: tests hook in after each applied write; `sequential` is the former way. */
+export interface TransactOptions {
+  /** Runs after write `index` is applied, while every item is still locked (tests). */
+  afterWrite?: (index: number) => Promise<void> | void;
+  /** Apply the writes one at a time, stopping at the first failure (measured against in the bench). */
+  sequential?: boolean;
+}
+
 /**
  * TransactWriteItems on top of single-item calls, for dynalite (which lacks it). Run while every
- * item of the plan is locked (`ItemLocks`, so no other write to them can interleave): snapshot every item, apply each write with its own condition, and on the first
- * failed condition put the earlier items back and answer `TransactionCanceledException` with
- * per-item `CancellationReasons`, as DynamoDB does. A ConditionCheck is a conditional put of the
- * unchanged item (or a conditional delete of an absent one): it writes nothing. Readers that do
- * not take the lock may glimpse a half-applied transaction; the pipeline's writers never do.
- * `afterWrite` (tests) runs after each applied write, while the items are still locked.
+ * item of the plan is locked (`ItemLocks`, so no other write to them can interleave): snapshot
+ * every item, apply every write with its own condition, and if any fails put the applied items
+ * back and answer `TransactionCanceledException` with per-item `CancellationReasons`, as DynamoDB
+ * does. The writes touch distinct locked items, so each condition sees the item as it was before
+ * the transaction whatever the order: they are applied at once, and every failed condition is
+ * reported (as DynamoDB reports them). A ConditionCheck is a conditional put of the unchanged
+ * item (or a conditional delete of an absent one): it writes nothing. Readers that do not take
+ * the lock may glimpse a half-applied transaction; the pipeline's writers never do.
  */
 export async function transactWrite(
   call: DynamoCall,
   plan: TransactionPlan,
-  afterWrite?: (index: number) => Promise<void> | void,
+  options: TransactOptions = {},
 ): Promise<TransactResult> {
   const { ops } = plan;
   // The snapshots are independent reads of locked items: read them at once.
   const snapshots = await Promise.all(
     ops.map((op) => call('GetItem', { TableName: op.entry.TableName, Key: op.key, ConsistentRead: true })),
   );
-  const failed = snapshots.find((out) => out.status !== 200);
-  if (failed) return failed;
+  const failedRead = snapshots.find((out) => out.status !== 200);
+  if (failedRead) return failedRead;
   const before = snapshots.map((out) => out.body.Item as Record<string, unknown> | undefined);
-  for (const [i, op] of ops.entries()) {
-    const { ReturnValuesOnConditionCheckFailure: returnOld, ...entry } = op.entry;
+  const write = async (op: PlannedOp, i: number) => {
+    const { ReturnValuesOnConditionCheckFailure: _returnOld, ...entry } = op.entry;
     const out = await apply(call, op.kind, entry, op.key, before[i]);
-    if (out.status === 200) {
-      await afterWrite?.(i);
-      continue;
+    if (out.status === 200) await options.afterWrite?.(i);
+    return out;
+  };
+  const outcomes: Array<{ status: number; body: Record<string, unknown> } | undefined> = [];
+  if (options.sequential) {
+    for (const [i, op] of ops.entries()) {
+      const out = await write(op, i);
+      outcomes.push(out);
+      if (out.status !== 200) break;
     }
-    await rollback(call, ops.slice(0, i), before);
-    if (out.body.__type !== `${ERROR_PREFIX}ConditionalCheckFailedException`) return out;
-    const reasons = ops.map((_, j) =>
-      j === i
-        ? {
-            Code: 'ConditionalCheckFailed',
-            Message: 'The conditional request failed',
-            ...(returnOld === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
-          }
-        : { Code: 'None' },
-    );
-    return {
-      status: 400,
-      body: {
-        __type: `${ERROR_PREFIX}TransactionCanceledException`,
-        message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-        CancellationReasons: reasons,
-      },
-    };
-  }
-  return { status: 200, body: {} };
+  } else outcomes.push(...(await Promise.all(ops.map(write))));
+  if (outcomes.every((out) => out?.status === 200)) return { status: 200, body: {} };
+  await rollback(
+    call,
+    ops.filter((_, j) => outcomes[j]?.status === 200),
+    before.filter((_, j) => outcomes[j]?.status === 200),
+  );
+  const failed = outcomes.filter((out) => out && out.status !== 200);
+  const other = failed.find((out) => out?.body.__type !== `${ERROR_PREFIX}ConditionalCheckFailedException`);
+  if (other) return other;
+  const reasons = ops.map((op, j) =>
+    outcomes[j] && outcomes[j].status !== 200
+      ? {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          ...(op.entry.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[j]
+            ? { Item: before[j] }
+            : {}),
+        }
+      : { Code: 'None' },
+  );
+  return {
+    status: 400,
+    body: {
+      __type: `${ERROR_PREFIX}TransactionCanceledException`,
+      message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+      CancellationReasons: reasons,
+    },
+  };
 }
 
 function apply(
