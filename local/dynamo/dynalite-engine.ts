@@ -65,30 +65,30 @@ export function openDynaliteEngine(options: { path: string; cacheTables?: boolea
   const store = db.create({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const tables = options.cacheTables === false ? undefined : cacheTables(store);
   return {
-    call: (operation, payload) => {
+    call: async (operation, payload) => {
       const action = actions.get(operation);
       if (!action)
-        return Promise.resolve({
-          status: 400,
-          body: { __type: 'com.amazon.coral.service#UnknownOperationException' },
-        });
+        return { status: 400, body: { __type: 'com.amazon.coral.service#UnknownOperationException' } };
       let data: Record<string, unknown>;
       try {
         data = validations.checkTypes(payload, action.validation.types);
         validations.checkValidations(data, action.validation.types, action.validation.custom, store);
       } catch (error) {
-        return Promise.resolve(answerOf(error as DynaliteError));
+        return answerOf(error as DynaliteError);
       }
       const changes = TABLE_CHANGES.has(operation);
       if (changes) tables?.begin();
-      return new Promise((resolve, reject) => {
-        action.run(store, data, (error, out) => {
-          if (changes) tables?.end();
-          if (!error) resolve({ status: 200, body: out ?? {} });
-          else if (error.statusCode) resolve(answerOf(error));
-          else reject(error);
+      try {
+        return await new Promise((resolve, reject) => {
+          action.run(store, data, (error, out) => {
+            if (!error) resolve({ status: 200, body: out ?? {} });
+            else if (error.statusCode) resolve(answerOf(error));
+            else reject(error);
+          });
         });
-      });
+      } finally {
+        if (changes) tables?.end();
+      }
     },
     close: () => store.lifecycleManager.gracefulClose(),
   };
