@@ -19,7 +19,7 @@ import { seedJobsTable } from './identity/seed.ts';
 import { seedJobs, seedUsers } from './identity/seed-data.ts';
 import { Poller } from './queue/poller.ts';
 import { QueueStore } from './queue/queue-store.ts';
-import { startS3Server } from './s3/server.ts';
+import { startS3ServerInWorker } from './s3/worker-host.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { type StripeStandIn, startStripeStandIn } from './stripe/stand-in.ts';
 import { loadWebhookSecret } from './stripe/webhook-secret.ts';
@@ -183,7 +183,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 
     const bucket = topo.buckets.uploads;
     const localOrigins = [api.url, api.url.replace('127.0.0.1', 'localhost')];
-    const s3 = await startS3Server({
+    // On its own worker thread: see worker-host.ts.
+    const s3 = await startS3ServerInWorker({
       host: config.local.host,
       port: config.local.s3Port,
       dataDir,

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NATIVE_PACKAGES, PipelineFunction, runtimeNamed } from '../infra/constructs/pipeline-function.ts';
+import {
+  NATIVE_PACKAGES,
+  PipelineFunction,
+  RUNTIME_FILES,
+  runtimeNamed,
+} from '../infra/constructs/pipeline-function.ts';
 import { topology } from '../lib/topology/topology.ts';
 
 // Real bundling with the local esbuild (no Docker): presign as a plain ESM bundle, thumbnail with
@@ -78,6 +83,14 @@ describe('esbuild bundles', () => {
     expect(existsSync(join(modules, 'sharp', 'package.json'))).toBe(true);
     expect(existsSync(join(modules, 'heic-decode', 'package.json'))).toBe(true);
     expect(existsSync(join(modules, '@img', 'sharp-linux-arm64', 'package.json'))).toBe(true);
+    // The HEIC worker thread's file sits where the bundle looks for it, and loads heic-decode from
+    // the installed node_modules.
+    expect(RUNTIME_FILES.thumbnail).toEqual(['lib/image/heic-worker.mjs']);
+    expect(code).toContain('heic-worker.mjs');
+    const worker = readFileSync(join(dir, 'heic-worker.mjs'), 'utf8');
+    expect(worker).toBe(
+      readFileSync(join(import.meta.dirname, '..', 'lib', 'image', 'heic-worker.mjs'), 'utf8'),
+    );
     expect(existsSync(join(modules, '@img', 'sharp-libvips-linux-arm64', 'package.json'))).toBe(true);
     // This host's binaries must not ride along.
     expect(existsSync(join(modules, '@img', 'sharp-linux-x64'))).toBe(false);

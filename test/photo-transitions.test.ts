@@ -173,4 +173,36 @@ describe('PhotoTransitions', () => {
     await transitions.releaseEvent(v1, 'photo.received');
     expect(await transitions.claimEvent(v2, 'photo.received', lease)).toBe(false);
   });
+
+  it('takes the claim to emit the event in the state write, so no other delivery emits it', async () => {
+    const id = await pendingPhoto();
+    const v1 = { jobId: 'job-1', photoId: id, sequencer: seq('10') };
+    const lease = 30_000;
+    const claim = { marker: 'photo.received', at: Date.now(), owner: 'this-process' };
+    expect(await transitions.received(facts(id, seq('10')), claim)).toBe('recorded');
+    // A concurrent delivery of the same version finds the claim held…
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now(), 'this-process')).toBe(false);
+    // …a redelivery of it records nothing and does not take the claim with it.
+    expect(await transitions.received(facts(id, seq('10')), claim)).toBe('duplicate');
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now(), 'this-process')).toBe(false);
+    // A crashed holder's claim is taken over after the lease, like one taken by claimEvent.
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now() + lease + 1)).toBe(true);
+    await transitions.markEventSent(v1, 'photo.received');
+    expect(await transitions.claimEvent(v1, 'photo.received', lease, Date.now() + 10 * lease)).toBe(false);
+    // The same for `ready` and photo.processed; without a claim a state write takes none.
+    const ready = {
+      ...v1,
+      width: 4000,
+      height: 3000,
+      thumbnails: { w320: 'thumbs/a' },
+      sha256: 'ab'.repeat(32),
+      readyAt: new Date().toISOString(),
+    };
+    expect(await transitions.ready(ready, { marker: 'photo.processed', at: Date.now() })).toBe('recorded');
+    expect(await transitions.claimEvent(v1, 'photo.processed', lease)).toBe(false);
+    const other = await pendingPhoto();
+    const o1 = { jobId: 'job-1', photoId: other, sequencer: seq('10') };
+    expect(await transitions.received(facts(other, seq('10')))).toBe('recorded');
+    expect(await transitions.claimEvent(o1, 'photo.received', lease)).toBe(true);
+  });
 });

@@ -317,5 +317,10 @@ describe('limits', () => {
     });
     expect([first.status, second.status, third.status]).toEqual([200, 200, 409]);
     expect(third.body.error.code).toBe('conflict');
+    // The refused request leaves no photo behind: the job lists exactly the two it granted.
+    const listed = await limited.call('GET', '/list-photos?job_id=job-demo-2', { token });
+    expect(listed.body.photos.map((p: { photo_id: string }) => p.photo_id).sort()).toEqual(
+      [first.body.photo_id, second.body.photo_id].sort(),
+    );
   });
 });

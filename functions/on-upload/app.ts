@@ -7,12 +7,19 @@ import { type FailurePolicyOverrides, queueFailurePolicy } from '../../lib/event
 import { decodeS3Key, normalizeSequencer, s3NotificationBody } from '../../lib/events/s3-event.ts';
 import { parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import { createLogger } from '../../lib/log/logger.ts';
+import { JobSiteCache } from '../../lib/repo/job-site-cache.ts';
 import { JobRepository } from '../../lib/repo/jobs.ts';
 import { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import { PhotoRepository } from '../../lib/repo/photos.ts';
 import { RefusedReplacements } from '../../lib/repo/refused-replacements.ts';
 import { topology } from '../../lib/topology/topology.ts';
 import { type OnUploadDeps, processS3Record } from './process-record.ts';
+
+/**
+ * How long an instance keeps a job's site: a crew uploads many photos of one job in a row, and a
+ * site, once known, does not move (see JobSiteCache).
+ */
+const SITE_TTL_MS = 60_000;
 
 /** Overrides for tests. */
 export interface OnUploadOverrides extends FailurePolicyOverrides {
@@ -40,7 +47,7 @@ export function createOnUploadHandler(config: Config, overrides: OnUploadOverrid
     config,
     s3: clients.s3,
     events: clients.events,
-    jobs: new JobRepository(clients.dynamo, config.tableName),
+    sites: new JobSiteCache(new JobRepository(clients.dynamo, config.tableName), SITE_TTL_MS),
     photos: new PhotoRepository(clients.dynamo, config.tableName),
     transitions: new PhotoTransitions(clients.dynamo, config.tableName),
     refusals: new RefusedReplacements(clients.dynamo, config.tableName),

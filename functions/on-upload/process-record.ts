@@ -3,11 +3,11 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
-import { emitOnce } from '../../lib/events/emit-once.ts';
+import { type EmitDeps, emitClaimed, emitOnce } from '../../lib/events/emit-once.ts';
 import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
 import { isOriginalKey, originalKey, parsePhotoKey } from '../../lib/keys/photo-keys.ts';
-import type { JobRepository } from '../../lib/repo/jobs.ts';
+import type { JobSiteCache } from '../../lib/repo/job-site-cache.ts';
 import { FINAL_STATUSES, type Photo } from '../../lib/repo/photo.ts';
 import type { PhotoTransitions } from '../../lib/repo/photo-transitions.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
@@ -26,7 +26,8 @@ export interface OnUploadDeps {
   config: Config;
   s3: S3Client;
   events: EventBridgeClient;
-  jobs: JobRepository;
+  /** Job sites (for the far-from-site flag), kept per instance. */
+  sites: JobSiteCache;
   photos: PhotoRepository;
   transitions: PhotoTransitions;
   /** Records and counts refused replacements (`photos.replaced_refused`) for ops. */
@@ -42,17 +43,21 @@ const typeOfExt = Object.fromEntries(
   Object.entries(topology.uploads.contentTypes).map(([type, ext]) => [ext, type]),
 );
 
+function emitDeps(deps: OnUploadDeps): EmitDeps {
+  return {
+    ...deps,
+    busName: deps.config.eventBusName,
+    leaseMs: LEASE_MS,
+    leaseOwner: leaseOwnerFor(deps.config),
+  };
+}
+
 function emitReceived(
   deps: OnUploadDeps,
   target: { jobId: string; photoId: string; sequencer: string },
   detail: PhotoReceivedDetail,
 ): Promise<boolean> {
-  return emitOnce(
-    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
-    target,
-    'photo.received',
-    detail,
-  );
+  return emitOnce(emitDeps(deps), target, 'photo.received', detail);
 }
 
 /** A photo whose bytes were accepted, or that has a verdict: no later object changes it. */
@@ -154,7 +159,27 @@ export async function processS3Record(
   const log = (message: string, extra: Record<string, unknown> = {}) =>
     logger.info(message, { correlation_id: parts.photoId, job_id: parts.jobId, key, sequencer, ...extra });
 
-  const photo = await deps.photos.get(parts.jobId, parts.photoId);
+  // The record, the job's site and the object's first bytes do not depend on each other:
+  // all three are read at once. The inspection is thrown away when the record says the event is a
+  // duplicate or a replay; the declared type it checks against is the key's, which presign built
+  // from the declared type (and compared with the record's below).
+  const photoRead = deps.photos.get(parts.jobId, parts.photoId);
+  const siteRead = deps.sites.site(parts.jobId);
+  siteRead.catch(() => undefined);
+  const declaredByKey = typeOfExt[parts.ext] ?? '?';
+  const inspecting = inspectObject(
+    deps.s3,
+    {
+      bucket,
+      key,
+      size: record.s3.object.size,
+      etag: record.s3.object.eTag,
+      declaredType: declaredByKey,
+    },
+    config.uploads.maxBytes,
+  );
+  inspecting.catch(() => undefined);
+  const photo = await photoRead;
   const etag = record.s3.object.eTag ?? null;
   if (photo?.sequencer === sequencer && photo.receivedAt !== undefined && isOriginalKey(photo.key)) {
     // This version was accepted and moved; a retry after a crash finishes what the first left.
@@ -174,25 +199,26 @@ export async function processS3Record(
   if (photo && hasVerdict(photo)) return refuseReplacement(deps, bucket, key, sequencer, etag, photo, log);
   const target = { ...ids, key, sequencer };
   try {
-    // The job (for its site) does not depend on the object: read it during the ranged GET.
-    const jobRead = deps.jobs.get(parts.jobId);
-    jobRead.catch(() => undefined);
-    const inspection = await inspectObject(
-      deps.s3,
-      {
-        bucket,
-        key,
-        size: record.s3.object.size,
-        etag: record.s3.object.eTag,
-        declaredType: photo?.declaredType ?? typeOfExt[parts.ext] ?? '?',
-      },
-      config.uploads.maxBytes,
-    );
-    const job = await jobRead;
+    const declared = photo?.declaredType ?? declaredByKey;
+    const inspection =
+      declared === declaredByKey
+        ? await inspecting
+        : await inspectObject(
+            deps.s3,
+            {
+              bucket,
+              key,
+              size: record.s3.object.size,
+              etag: record.s3.object.eTag,
+              declaredType: declared,
+            },
+            config.uploads.maxBytes,
+          );
+    const site = await siteRead;
     const where = locatePhoto(
       inspection.exif,
       photo?.deviceGps ?? null,
-      job?.site ?? null,
+      site,
       config.uploads.farFromSiteMeters,
     );
     // The checked version, and only it, moves where no grant can write before it is recorded.
@@ -208,31 +234,36 @@ export async function processS3Record(
       }
     }
     const kept = etag ? original : key;
-    const outcome = await deps.transitions.received({
-      ...target,
-      key: kept,
-      size: inspection.size,
-      etag: record.s3.object.eTag ?? null,
-      sniffedType: inspection.type,
-      receivedAt: new Date(deps.now()).toISOString(),
-      takenAt: inspection.exif?.takenAt ?? null,
-      gps: where.gps,
-      exif: inspection.exif
-        ? {
-            make: inspection.exif.make,
-            model: inspection.exif.model,
-            orientation: inspection.exif.orientation,
-          }
-        : null,
-      distanceM: where.distanceM,
-      farFromSite: where.farFromSite,
-    });
+    const emit = emitDeps(deps);
+    const outcome = await deps.transitions.received(
+      {
+        ...target,
+        key: kept,
+        size: inspection.size,
+        etag: record.s3.object.eTag ?? null,
+        sniffedType: inspection.type,
+        receivedAt: new Date(deps.now()).toISOString(),
+        takenAt: inspection.exif?.takenAt ?? null,
+        gps: where.gps,
+        exif: inspection.exif
+          ? {
+              make: inspection.exif.make,
+              model: inspection.exif.model,
+              orientation: inspection.exif.orientation,
+            }
+          : null,
+        distanceM: where.distanceM,
+        farFromSite: where.farFromSite,
+      },
+      // The claim to emit `photo.received` rides on the state write (one round trip less).
+      { marker: 'photo.received', at: Date.now(), ...(emit.leaseOwner ? { owner: emit.leaseOwner } : {}) },
+    );
     if (outcome === 'recorded' || outcome === 'duplicate') {
       // The upload's copy is dropped while the event goes out: neither needs the other, and a
       // retry after a failure of either redoes both (finishAccepted), each idempotent.
       const dropping = etag ? deleteIfUnchanged(deps.s3, bucket, key, etag) : Promise.resolve();
       dropping.catch(() => undefined);
-      await emitReceived(deps, target, {
+      const detail: PhotoReceivedDetail = {
         job_id: parts.jobId,
         photo_id: parts.photoId,
         bucket,
@@ -242,7 +273,10 @@ export async function processS3Record(
         sequencer,
         ...(etag ? { etag } : {}),
         orientation: inspection.exif?.orientation ?? null,
-      });
+      };
+      // `recorded` holds the claim; a `duplicate` (another delivery recorded it) claims as usual.
+      if (outcome === 'recorded') await emitClaimed(emit, target, 'photo.received', detail);
+      else await emitOnce(emit, target, 'photo.received', detail);
       await dropping;
     }
     log('photo received', {

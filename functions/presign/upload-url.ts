@@ -11,6 +11,7 @@ import { json } from '../../lib/http/response.ts';
 import { cleanFilename } from '../../lib/keys/filename.ts';
 import { photoKey } from '../../lib/keys/photo-keys.ts';
 import type { JobRepository } from '../../lib/repo/jobs.ts';
+import type { Photo } from '../../lib/repo/photo.ts';
 import type { PhotoRepository } from '../../lib/repo/photos.ts';
 import type { QuoteRepository } from '../../lib/repo/quotes.ts';
 import type { RateLimiter } from '../../lib/repo/rate-limits.ts';
@@ -89,17 +90,7 @@ export async function issueUploadUrl(
     }),
   );
   signing.catch(() => undefined);
-  if (
-    target.kind === 'job' &&
-    !(await deps.jobs.takePhotoSlot(input.job_id, config.uploads.maxPhotosPerJob))
-  ) {
-    throw new HttpError(
-      'conflict',
-      `This job already has the maximum of ${config.uploads.maxPhotosPerJob} photos.`,
-    );
-  }
-  const post = await signing;
-  await deps.photos.putPending({
+  const pending: Photo = {
     jobId: input.job_id,
     photoId,
     key,
@@ -113,7 +104,25 @@ export async function issueUploadUrl(
       ? { lat: input.gps.lat, lon: input.gps.lon, accuracyM: input.gps.accuracy_m ?? null }
       : null,
     urlExpiresAt: expiresAt,
-  });
+  };
+  // The photo is recorded while its slot is taken (one round trip instead of two in a row). No
+  // grant exists until this answer, so a record without a slot is removed before anyone can use it.
+  const [slot, recorded] = await Promise.allSettled([
+    target.kind === 'job'
+      ? deps.jobs.takePhotoSlot(input.job_id, config.uploads.maxPhotosPerJob)
+      : Promise.resolve(true),
+    deps.photos.putPending(pending),
+  ]);
+  if (slot.status === 'rejected' || !slot.value) {
+    if (recorded.status === 'fulfilled') await deps.photos.deleteUnissued(input.job_id, photoId);
+    if (slot.status === 'rejected') throw slot.reason;
+    throw new HttpError(
+      'conflict',
+      `This job already has the maximum of ${config.uploads.maxPhotosPerJob} photos.`,
+    );
+  }
+  if (recorded.status === 'rejected') throw recorded.reason;
+  const post = await signing;
   deps.log('upload url issued', { correlation_id: photoId, job_id: input.job_id, caller: caller.sub, key });
   return json(200, {
     photo_id: photoId,

@@ -3,7 +3,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoProcessedDetail, PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
-import { emitOnce } from '../../lib/events/emit-once.ts';
+import { type EmitDeps, emitClaimed, emitOnce } from '../../lib/events/emit-once.ts';
 import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
 import { readAllHashed } from '../../lib/image/hash-stream.ts';
 import { ImageRejectedError } from '../../lib/image/image-errors.ts';
@@ -47,6 +47,16 @@ export async function processPhotoReceived(
       ...extra,
     });
 
+  // The original is fetched while the record is read: the event names the key on-upload kept
+  // (checked against the record below) and pins the version; on a duplicate it is thrown away.
+  const fetchOriginal = async (key: string) => {
+    const object = await deps.s3.send(
+      new GetObjectCommand({ Bucket: announced.bucket, Key: key, IfMatch: ifMatch(announced.etag) }),
+    );
+    return readAllHashed(object.Body as AsyncIterable<Uint8Array>, config.uploads.maxBytes);
+  };
+  const fetching = fetchOriginal(announced.key);
+  fetching.catch(() => undefined);
   const photo = await deps.photos.get(announced.job_id, announced.photo_id);
   if (!photo)
     throw new Error(`Expected photo ${announced.photo_id} of job ${announced.job_id} to be recorded`);
@@ -77,10 +87,7 @@ export async function processPhotoReceived(
   let original: Awaited<ReturnType<typeof readAllHashed>>;
   try {
     // Pinned to the version on-upload checked: an overwrite since then has its own event.
-    const object = await deps.s3.send(
-      new GetObjectCommand({ Bucket: detail.bucket, Key: detail.key, IfMatch: ifMatch(detail.etag) }),
-    );
-    original = await readAllHashed(object.Body as AsyncIterable<Uint8Array>, config.uploads.maxBytes);
+    original = await (detail.key === announced.key ? fetching : fetchOriginal(detail.key));
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') {
       const outcome = await deps.transitions.verdict(
@@ -127,15 +134,27 @@ export async function processPhotoReceived(
       );
     }),
   );
-  const outcome = await deps.transitions.ready({
-    ...ids,
-    width: rendered.width,
-    height: rendered.height,
-    thumbnails: keys,
-    sha256: original.sha256,
-    readyAt: new Date(deps.now()).toISOString(),
-  });
-  if (outcome === 'recorded' || outcome === 'duplicate') {
+  const emit = emitDeps(deps);
+  const outcome = await deps.transitions.ready(
+    {
+      ...ids,
+      width: rendered.width,
+      height: rendered.height,
+      thumbnails: keys,
+      sha256: original.sha256,
+      readyAt: new Date(deps.now()).toISOString(),
+    },
+    // The claim to emit `photo.processed` rides on the `ready` write (one round trip less).
+    { marker: 'photo.processed', at: Date.now(), ...(emit.leaseOwner ? { owner: emit.leaseOwner } : {}) },
+  );
+  if (outcome === 'recorded') {
+    await emitClaimed(
+      emit,
+      ids,
+      'photo.processed',
+      processedDetail(ids, rendered.width, rendered.height, keys, original.sha256),
+    );
+  } else if (outcome === 'duplicate') {
     await emitProcessed(deps, ids, rendered.width, rendered.height, keys, original.sha256);
   }
   log('photo ready', {
@@ -147,6 +166,25 @@ export async function processPhotoReceived(
   });
 }
 
+function emitDeps(deps: ThumbnailDeps): EmitDeps {
+  return {
+    ...deps,
+    busName: deps.config.eventBusName,
+    leaseMs: LEASE_MS,
+    leaseOwner: leaseOwnerFor(deps.config),
+  };
+}
+
+function processedDetail(
+  ids: { jobId: string; photoId: string },
+  width: number,
+  height: number,
+  thumbnails: Record<string, string>,
+  sha256: string,
+): PhotoProcessedDetail {
+  return { job_id: ids.jobId, photo_id: ids.photoId, width, height, thumbnails, sha256 };
+}
+
 async function emitProcessed(
   deps: ThumbnailDeps,
   ids: { jobId: string; photoId: string; sequencer: string },
@@ -155,19 +193,11 @@ async function emitProcessed(
   thumbnails: Record<string, string>,
   sha256: string,
 ): Promise<void> {
-  const detail: PhotoProcessedDetail = {
-    job_id: ids.jobId,
-    photo_id: ids.photoId,
-    width,
-    height,
-    thumbnails,
-    sha256,
-  };
   await emitOnce(
-    { ...deps, busName: deps.config.eventBusName, leaseMs: LEASE_MS, leaseOwner: leaseOwnerFor(deps.config) },
+    emitDeps(deps),
     ids,
     'photo.processed',
-    detail,
+    processedDetail(ids, width, height, thumbnails, sha256),
   );
 }
 

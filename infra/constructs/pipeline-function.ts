@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +15,16 @@ export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
  */
 export const NATIVE_PACKAGES: Record<string, string[]> = {
   thumbnail: ['sharp', 'heic-decode'],
+};
+
+/**
+ * Files a function loads beside its bundle at run time, copied to the asset's root: the HEIC
+ * decoder's worker thread (`new URL('./heic-worker.mjs', import.meta.url)` in the bundle), which
+ * keeps a second of WASM decoding off the thread that answers the batch. Without it the decode
+ * would fall back to the calling thread.
+ */
+export const RUNTIME_FILES: Record<string, string[]> = {
+  thumbnail: ['lib/image/heic-worker.mjs'],
 };
 
 /** npm settings that make `npm ci` in the asset fetch sharp's binaries for Lambda arm64, not this host. */
@@ -74,6 +84,7 @@ export class PipelineFunction extends Construct {
       }),
     );
     const native = NATIVE_PACKAGES[props.folder] ?? [];
+    const files = RUNTIME_FILES[props.folder] ?? [];
     this.fn = new NodejsFunction(this, 'Function', {
       description: props.description,
       entry: join(PROJECT_ROOT, 'functions', props.folder, 'handler.ts'),
@@ -102,6 +113,17 @@ export class PipelineFunction extends Construct {
         nodeModules: native,
         ...(native.length > 0 ? { environment: LAMBDA_NPM_PLATFORM } : {}),
         forceDockerBundling: false,
+        ...(files.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                // Runs on this machine (local bundling): plain cp into the staged asset.
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  files.map((f) => `cp "${join(inputDir, f)}" "${join(outputDir, basename(f))}"`),
+              },
+            }
+          : {}),
       },
     });
   }

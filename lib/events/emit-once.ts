@@ -2,6 +2,16 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PhotoTransitions } from '../repo/photo-transitions.ts';
 import { emitEvent } from './domain-events.ts';
 
+/** What emitting a photo's event needs. */
+export interface EmitDeps {
+  transitions: PhotoTransitions;
+  events: EventBridgeClient;
+  busName: string;
+  leaseMs: number;
+  /** Set where a claim left by another process may be taken over at once (see lease-owner.ts). */
+  leaseOwner?: string;
+}
+
 /**
  * Emits a photo's domain event once per object version. A duplicate delivery finds the claim
  * taken (or the event sent) and emits nothing; a failed put gives the claim back and throws, so
@@ -10,28 +20,34 @@ import { emitEvent } from './domain-events.ts';
  * where `leaseOwner` says claims of other processes are a crashed run's (the embedded runtime).
  */
 export async function emitOnce(
-  deps: {
-    transitions: PhotoTransitions;
-    events: EventBridgeClient;
-    busName: string;
-    leaseMs: number;
-    /** Set where a claim left by another process may be taken over at once (see lease-owner.ts). */
-    leaseOwner?: string;
-  },
+  deps: EmitDeps,
   photo: { jobId: string; photoId: string; sequencer: string },
   detailType: string,
   detail: object,
 ): Promise<boolean> {
-  const { transitions } = deps;
-  if (!(await transitions.claimEvent(photo, detailType, deps.leaseMs, Date.now(), deps.leaseOwner))) {
+  if (!(await deps.transitions.claimEvent(photo, detailType, deps.leaseMs, Date.now(), deps.leaseOwner))) {
     return false;
   }
+  await emitClaimed(deps, photo, detailType, detail);
+  return true;
+}
+
+/**
+ * Puts an event whose claim this delivery already holds (taken with the state write, see
+ * `EventClaim`), then marks it sent; a failed put gives the claim back and throws, as in
+ * `emitOnce`.
+ */
+export async function emitClaimed(
+  deps: EmitDeps,
+  photo: { jobId: string; photoId: string; sequencer: string },
+  detailType: string,
+  detail: object,
+): Promise<void> {
   try {
     await emitEvent(deps.events, deps.busName, detailType, detail);
   } catch (error) {
-    await transitions.releaseEvent(photo, detailType).catch(() => undefined);
+    await deps.transitions.releaseEvent(photo, detailType).catch(() => undefined);
     throw error;
   }
-  await transitions.markEventSent(photo, detailType);
-  return true;
+  await deps.transitions.markEventSent(photo, detailType);
 }

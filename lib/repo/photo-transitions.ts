@@ -47,6 +47,45 @@ export interface ReadyFacts {
 const FINAL: PhotoStatus[] = ['ready', 'rejected', 'missing'];
 
 /**
+ * The claim to emit a state's event, taken in the same write as the state (one round trip less
+ * than a separate `claimEvent`): a state write that is `recorded` holds the claim, since no
+ * earlier delivery of this version reached the state to claim it first.
+ */
+export interface EventClaim {
+  /** The event's name, e.g. `photo.received`. */
+  marker: string;
+  /** When the claim was taken (ms since the epoch); a lease counts from here. */
+  at: number;
+  /** The claiming process (see `claimEvent`). */
+  owner?: string;
+}
+
+/** The attribute that holds a version's claim to emit `marker`. */
+function claimAttribute(marker: string): string {
+  return `emit_${marker.replace(/\W/g, '_')}`;
+}
+
+/** The update clause, name and value that take `claim` for `sequencer` in a state write. */
+function claimParts(
+  claim: EventClaim | undefined,
+  sequencer: string,
+): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
+  if (!claim) return { set: '', names: {}, values: {} };
+  return {
+    set: ', #claim = :claim',
+    names: { '#claim': claimAttribute(claim.marker) },
+    values: {
+      ':claim': {
+        seq: sequencer,
+        state: 'claimed',
+        at: claim.at,
+        ...(claim.owner === undefined ? {} : { owner: claim.owner }),
+      },
+    },
+  };
+}
+
+/**
  * The status index's keys move in the same write as the status, so ops counts never drift from
  * the photos (dynalite has no TransactWriteItems, which a counter beside each write would need).
  * The sort key is set once (the grant's expiry, from presign) and kept.
@@ -68,13 +107,17 @@ export class PhotoTransitions {
     private readonly table: string,
   ) {}
 
-  /** pending/abandoned/failed (or unknown) → received, for the object version `sequencer`. */
-  async received(f: ReceivedFacts): Promise<TransitionOutcome> {
+  /**
+   * pending/abandoned/failed (or unknown) → received, for the object version `sequencer`; with
+   * `claim`, a `recorded` outcome also holds the claim to emit the event (see `EventClaim`).
+   */
+  async received(f: ReceivedFacts, claim?: EventClaim): Promise<TransitionOutcome> {
+    const c = claimParts(claim, f.sequencer);
     return this.#transition(f.jobId, f.photoId, f.sequencer, 'received', {
       update: `SET #status = :received, #key = :key, jobId = :jobId, photoId = :photoId, #type = :photo,
         createdAt = if_not_exists(createdAt, :receivedAt), receivedAt = :receivedAt, sequencer = :seq,
         #size = :size, etag = :etag, sniffedType = :sniffed, takenAt = :takenAt, gps = :gps, exif = :exif,
-        distanceM = :distance, farFromSite = :far, ${INDEX_SET} REMOVE reason, reasonCode`,
+        distanceM = :distance, farFromSite = :far, ${INDEX_SET}${c.set} REMOVE reason, reasonCode`,
       // A newer version may replace a non-final state. The same version may retry a photo that
       // gave up before it was ever received (a redriven upload); a photo the thumbnail stage gave
       // up on stays failed (its own DLQ holds the retry), whatever late duplicates arrive.
@@ -102,8 +145,9 @@ export class PhotoTransitions {
         ':abandoned': 'abandoned',
         ':failed': 'failed',
         ...indexValues('received', f.receivedAt, f.jobId, f.photoId),
+        ...c.values,
       },
-      names: { '#key': 'key', '#type': 'type', '#size': 'size' },
+      names: { '#key': 'key', '#type': 'type', '#size': 'size', ...c.names },
     });
   }
 
@@ -161,11 +205,15 @@ export class PhotoTransitions {
     });
   }
 
-  /** received/failed → ready, only for the object version that was checked. */
-  async ready(f: ReadyFacts): Promise<TransitionOutcome> {
+  /**
+   * received/failed → ready, only for the object version that was checked; with `claim`, a
+   * `recorded` outcome also holds the claim to emit the event (see `EventClaim`).
+   */
+  async ready(f: ReadyFacts, claim?: EventClaim): Promise<TransitionOutcome> {
+    const c = claimParts(claim, f.sequencer);
     return this.#transition(f.jobId, f.photoId, f.sequencer, 'ready', {
       update: `SET #status = :ready, width = :w, height = :h, thumbnails = :thumbs, sha256 = :sha,
-        readyAt = :at, ${INDEX_SET} REMOVE reason, reasonCode`,
+        readyAt = :at, ${INDEX_SET}${c.set} REMOVE reason, reasonCode`,
       condition: '#status IN (:received, :failed) AND sequencer = :seq',
       values: {
         ':ready': 'ready',
@@ -178,8 +226,9 @@ export class PhotoTransitions {
         ':failed': 'failed',
         ':seq': f.sequencer,
         ...indexValues('ready', f.readyAt, f.jobId, f.photoId),
+        ...c.values,
       },
-      names: {},
+      names: { ...c.names },
     });
   }
 
@@ -266,7 +315,7 @@ export class PhotoTransitions {
           Key: { pk: jobPk(photo.jobId), sk: photoSk(photo.photoId) },
           ...expr,
           ExpressionAttributeNames: {
-            '#m': `emit_${marker.replace(/\W/g, '_')}`,
+            '#m': claimAttribute(marker),
             ...expr.ExpressionAttributeNames,
           },
         }),

@@ -1,4 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { jobPk, PHOTO_SK_PREFIX, photoSk } from './keys.ts';
 import type { Photo } from './photo.ts';
 import { statusPk, statusSk } from './status-index.ts';
@@ -33,6 +40,26 @@ export class PhotoRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  /**
+   * Removes a photo recorded by `putPending` whose grant was never handed out (presign found no
+   * photo slot left after writing it); a photo that has moved on is kept.
+   */
+  async deleteUnissued(jobId: string, photoId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: jobPk(jobId), sk: photoSk(photoId) },
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** One photo, or null. */

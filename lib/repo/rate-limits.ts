@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TakeBatcher } from './take-batcher.ts';
 
 /** The outcome of taking one unit of a caller's budget. */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -58,6 +59,8 @@ export class RateLimiter {
    * the next minute it is final and one read a minute per caller is enough, not one per request.
    */
   readonly #settled = new Map<string, { minute: number; used: number }>();
+  /** Concurrent takes of one caller's minute go out as one write (see TakeBatcher). */
+  readonly #takes = new TakeBatcher<number>((counter, allowances) => this.#add(counter, allowances));
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -81,20 +84,30 @@ export class RateLimiter {
       };
     };
     if (allowance <= 0) return refuse();
+    const taken = await this.#takes.take(`${pk}\n${minute}`, allowance);
+    return taken ? { allowed: true } : refuse();
+  }
+
+  /** Adds `allowances.length` units to a minute's count if all of them fit under the smallest allowance. */
+  async #add(counter: string, allowances: number[]): Promise<boolean> {
+    const [pk, minute] = counter.split('\n') as [string, string];
+    const n = allowances.length;
+    const room = Math.min(...allowances) - n;
+    if (room < 0) return false;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk, sk: `MINUTE#${minute}` },
-          UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-          ConditionExpression: 'attribute_not_exists(used) OR used < :allowance',
-          ExpressionAttributeValues: { ':one': 1, ':allowance': allowance, ':ttl': (minute + 3) * 60 },
+          UpdateExpression: 'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl)',
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+          ExpressionAttributeValues: { ':n': n, ':room': room, ':ttl': (Number(minute) + 3) * 60 },
         }),
       );
-      return { allowed: true };
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return refuse();
+      return false;
     }
   }
 

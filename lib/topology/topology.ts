@@ -11,8 +11,10 @@ const functions: Topology['functions'] = {
     timeoutSeconds: 60,
     memoryMb: 2048,
     // libuv's pool must hold (photos in flight × sizes) + 2 jobs, or sharp's work serializes;
-    // it is read once, at process start (npm start sets the same value).
-    environment: { UV_THREADPOOL_SIZE: '6' },
+    // it is read once, at process start (npm start sets the same value). glibc makes up to 8
+    // malloc arenas per core for libvips' threads and keeps their freed pages: 2 arenas halved
+    // the local runtime's RSS in a burst of 12 MP photos (bench/RESULTS.md); also read at start.
+    environment: { UV_THREADPOOL_SIZE: '6', MALLOC_ARENA_MAX: '2' },
   },
   booking: { name: 'booking', timeoutSeconds: 10, memoryMb: 512 },
   ops: { name: 'ops', timeoutSeconds: 30, memoryMb: 512 },

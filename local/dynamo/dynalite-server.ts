@@ -1,10 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/topology/table.ts';
 import { createRequestVerifier } from '../auth/verify-request.ts';
+import { openDynaliteEngine } from './dynalite-engine.ts';
 import { startFrontServer } from './front-server.ts';
 import { missingIndexes, OldDataFolderError } from './table-indexes.ts';
 
@@ -28,18 +32,12 @@ export async function startDynalite(options: {
 }): Promise<LocalDynamo> {
   const path = join(options.dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const innerUrl = `http://${options.host}:${port}`;
-  // dynalite has no TransactWriteItems and only checks that a signature is there: one front
-  // server checks the signature, adds transactions and serializes writes (one hop, not two).
+  // dynalite runs in-process (no HTTP server of its own, no second loopback hop); the one front
+  // server checks each signature, adds TransactWriteItems and locks the items a write touches.
+  const backend = openDynaliteEngine({ path });
   const front = await startFrontServer({
     host: options.host,
-    innerUrl,
+    backend,
     verify: createRequestVerifier({
       service: 'dynamodb',
       region: options.region,
@@ -48,17 +46,18 @@ export async function startDynalite(options: {
   });
   const url = front.url;
   const client = new DynamoDBClient({
-    endpoint: innerUrl,
+    endpoint: url,
     region: options.region,
     credentials: options.credentials,
   });
   const close = async () => {
     await front.close();
-    await new Promise<void>((resolve, reject) => server.close((e?: Error) => (e ? reject(e) : resolve())));
+    await backend.close();
   };
   let missing: string[] = [];
   try {
     await client.send(new CreateTableCommand(createTableInput(options.tableName)));
+    await untilActive(client, options.tableName);
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     missing = await missingIndexes(client, options.tableName);
@@ -70,4 +69,14 @@ export async function startDynalite(options: {
     throw new OldDataFolderError(options.dataDir, missing);
   }
   return { url, close };
+}
+
+/** dynalite marks a new table ACTIVE on its next timer tick even with `createTableMs: 0`. */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`Expected table ${tableName} to become ACTIVE but it stayed CREATING`);
 }

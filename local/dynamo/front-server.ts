@@ -1,105 +1,114 @@
-import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsAuthError, type RequestVerifier } from '../auth/verify-request.ts';
-import { type DynamoCall, transactWrite } from './transact-write.ts';
-import { WriteLock } from './write-lock.ts';
+import { type DynamoBackend, ERROR_PREFIX } from './backend.ts';
+import { ItemLocks } from './item-locks.ts';
+import { type KeyNamesOf, writeLockKeys } from './lock-keys.ts';
+import { readBody } from './read-body.ts';
+import { planTransaction, transactWrite } from './transact-write.ts';
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const TARGET_PREFIX = 'DynamoDB_20120810.';
 
 /** DynamoDB's largest request (BatchWriteItem) is 16 MB. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** Test hooks into the write path; none is set outside tests. */
+export interface FrontServerHooks {
+  /** A write has read which items it touches and now queues for them. */
+  queued?(operation: string, lockKeys: readonly string[]): void;
+  /** A write holds its items: step 0 as it takes them, a transaction's step i + 1 after its write i. */
+  held?(operation: string, lockKeys: readonly string[], step: number): Promise<void> | void;
+}
+
 /**
- * The DynamoDB endpoint the functions see: each request's SigV4 signature is checked (`verify`,
- * dynalite only checks that one is there), then it passes through to dynalite, writes one at a
- * time, and TransactWriteItems (which dynalite lacks) is run here under the same write lock.
- * One server for both jobs: a separate verifying proxy in front cost every DynamoDB call one more
- * loopback hop (bench/RESULTS.md).
+ * The DynamoDB endpoint the functions see: each request's SigV4 signature is checked (`verify`),
+ * then the call runs on `backend` (dynalite in-process); TransactWriteItems, which dynalite
+ * lacks, is run here. Every write holds the items it touches (`ItemLocks`): writes to different
+ * items run at once, a write to an item waits for an earlier transaction or write to it.
+ * `lockScope: 'global'` (every write queues behind every other) and `transactWrites:
+ * 'sequential'` (a transaction's writes one at a time) are the former behaviour, kept only to
+ * measure against in `bench/dynamo.bench.ts`.
  */
 export async function startFrontServer(options: {
   host: string;
-  innerUrl: string;
+  backend: DynamoBackend;
   verify?: RequestVerifier;
+  lockScope?: 'item' | 'global';
+  transactWrites?: 'parallel' | 'sequential';
+  hooks?: FrontServerHooks;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const inner = new URL(options.innerUrl);
-  const lock = new WriteLock();
+  const { backend, hooks } = options;
+  const locks = new ItemLocks();
+  const global = options.lockScope === 'global';
+  // Key schemas from DescribeTable, read once per table (a table's key schema cannot change).
   const schemas = new Map<string, string[]>();
-  // Kept-alive connections to dynalite: a fresh TCP connection per call is a measurable cost.
-  const agent = new Agent({ keepAlive: true });
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      if (options.verify) {
-        try {
-          await options.verify(req, body);
-        } catch (error) {
-          const refused =
-            error instanceof AwsAuthError
-              ? { status: error.status, body: error.body() }
-              : {
-                  status: 500,
-                  body: { __type: 'InternalFailure', message: 'The request could not be checked.' },
-                };
-          res.writeHead(refused.status, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify(refused.body));
-          return;
-        }
-      }
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.split('.')[1] ?? '';
-      // dynalite checks that a request is signed, not the signature: reuse the caller's headers.
-      const signed = {
-        authorization: String(req.headers.authorization ?? ''),
-        'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
-      };
-      const call: DynamoCall = async (op, payload) => {
-        const out = await forward(
-          inner,
-          agent,
-          { ...signed, 'x-amz-target': `DynamoDB_20120810.${op}` },
-          Buffer.from(JSON.stringify(payload)),
-        );
-        return { status: out.status, body: JSON.parse(out.body.toString('utf8') || '{}') };
-      };
-      let out: { status: number; headers?: Record<string, string | string[] | undefined>; body: Buffer };
-      if (operation === 'TransactWriteItems') {
-        const result = await lock.run(() =>
-          transactWrite(call, JSON.parse(body.toString('utf8')), async (table, item) => {
-            let names = schemas.get(table);
-            if (!names) {
-              const described = await call('DescribeTable', { TableName: table });
-              const schema =
-                (described.body.Table as { KeySchema?: Array<{ AttributeName: string }> })?.KeySchema ?? [];
-              names = schema.map((k) => k.AttributeName);
-              schemas.set(table, names);
-            }
-            return Object.fromEntries(names.map((n) => [n, item[n]]));
-          }),
-        );
-        out = { status: result.status, body: Buffer.from(JSON.stringify(result.body)) };
-      } else if (WRITES.has(operation)) {
-        out = await lock.run(() => forward(inner, agent, req.headers, body));
-      } else {
-        out = await forward(inner, agent, req.headers, body);
-      }
-      // Forwarded answers keep dynalite's headers (x-amz-crc32 included); ours are built here.
-      const { connection: _c, 'transfer-encoding': _t, ...passed } = out.headers ?? {};
-      res.writeHead(out.status, {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-requestid': 'local',
-        ...passed,
-        'content-length': String(out.body.length),
+  const keyNamesOf: KeyNamesOf = async (table) => {
+    const known = schemas.get(table);
+    if (known) return known;
+    const described = await backend.call('DescribeTable', { TableName: table });
+    if (described.status !== 200) return undefined;
+    const schema =
+      (described.body.Table as { KeySchema?: Array<{ AttributeName: string }> })?.KeySchema ?? [];
+    const names = schema.map((k) => k.AttributeName);
+    schemas.set(table, names);
+    return names;
+  };
+  const holding = async <T>(operation: string, keys: string[], fn: () => Promise<T>): Promise<T> => {
+    const held = global ? ['*'] : keys;
+    hooks?.queued?.(operation, held);
+    return held.length === 0
+      ? fn()
+      : locks.run(held, async () => {
+          await hooks?.held?.(operation, held, 0);
+          return fn();
+        });
+  };
+
+  const handle = async (req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (options.verify)
+      await options.verify(req, body).catch((error) => {
+        if (error instanceof AwsAuthError) throw error;
+        throw new AwsAuthError('InternalFailure', 'The request could not be checked.', 500, { cause: error });
       });
-      res.end(out.body);
-    })().catch((error) => {
-      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-          message: String(error),
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (!target.startsWith(TARGET_PREFIX))
+      return { status: 400, body: { __type: 'com.amazon.coral.service#UnknownOperationException' } };
+    const operation = target.slice(TARGET_PREFIX.length);
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+      if (!payload || typeof payload !== 'object') throw new TypeError('Expected a JSON object');
+    } catch {
+      return { status: 400, body: { __type: 'com.amazon.coral.service#SerializationException' } };
+    }
+    if (operation === 'TransactWriteItems') {
+      const plan = await planTransaction(payload, keyNamesOf);
+      if (!('ops' in plan)) return plan;
+      return holding(operation, plan.lockKeys, () =>
+        transactWrite(backend.call, plan, {
+          sequential: options.transactWrites === 'sequential',
+          afterWrite: hooks?.held && ((i) => hooks.held?.(operation, plan.lockKeys, i + 1)),
         }),
       );
-    });
+    }
+    if (WRITES.has(operation)) {
+      const keys = await writeLockKeys(operation, payload, keyNamesOf);
+      return holding(operation, keys, () => backend.call(operation, payload));
+    }
+    if (operation === 'DeleteTable' || operation === 'CreateTable') schemas.delete(String(payload.TableName));
+    return backend.call(operation, payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req).then(
+      (out) => answer(res, out.status, out.body),
+      (error) =>
+        error instanceof AwsAuthError
+          ? answer(res, error.status, error.body())
+          : answer(res, 500, { __type: `${ERROR_PREFIX}InternalServerError`, message: String(error) }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -113,58 +122,16 @@ export async function startFrontServer(options: {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        agent.destroy();
       }),
   };
 }
 
-function forward(
-  inner: URL,
-  agent: Agent,
-  headers: IncomingMessage['headers'] | Record<string, string>,
-  body: Buffer,
-): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: inner.hostname,
-        port: inner.port,
-        agent,
-        method: 'POST',
-        path: '/',
-        headers: {
-          ...headers,
-          host: inner.host,
-          'content-type': 'application/x-amz-json-1.0',
-          'content-length': String(body.length),
-        },
-      },
-      (res) => {
-        readBody(res).then(
-          (b) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: b }),
-          reject,
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-requestid': 'local',
+    'content-length': String(bytes.length),
   });
-}
-
-function readBody(stream: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBytes) {
-        stream.destroy();
-        reject(new AwsAuthError('RequestEntityTooLarge', `Expected at most ${maxBytes} bytes`, 413));
-        return;
-      }
-      chunks.push(c);
-    });
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
+  res.end(bytes);
 }

@@ -100,3 +100,50 @@ describe('TransactWriteItems on the local DynamoDB', () => {
     expect(await get('D', 'D')).toBeDefined();
   });
 });
+
+describe('TransactWriteItems with several failed conditions', () => {
+  it('reports every failed condition, with the old item when asked, and writes nothing', async () => {
+    // Prepare
+    await local.db().send(new PutCommand({ TableName: 'ttt', Item: { pk: 'F1', sk: 'F1', n: 1 } }));
+    await local.db().send(new PutCommand({ TableName: 'ttt', Item: { pk: 'F2', sk: 'F2', n: 1 } }));
+    // Act
+    const error = await local
+      .db()
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: 'ttt',
+                Item: { pk: 'F1', sk: 'F1', n: 2 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            { Put: { TableName: 'ttt', Item: { pk: 'F3', sk: 'F3' } } },
+            {
+              Update: {
+                TableName: 'ttt',
+                Key: { pk: 'F2', sk: 'F2' },
+                UpdateExpression: 'SET n = :nine',
+                ConditionExpression: 'n = :zero',
+                ExpressionAttributeValues: { ':nine': 9, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      )
+      .catch((e) => e);
+    // Assess
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect(error.CancellationReasons.map((r: { Code: string }) => r.Code)).toEqual([
+      'ConditionalCheckFailed',
+      'None',
+      'ConditionalCheckFailed',
+    ]);
+    expect(error.CancellationReasons[0].Item).toMatchObject({ pk: { S: 'F1' }, n: { N: '1' } });
+    expect(await get('F1', 'F1')).toEqual({ pk: 'F1', sk: 'F1', n: 1 });
+    expect(await get('F2', 'F2')).toEqual({ pk: 'F2', sk: 'F2', n: 1 });
+    expect(await get('F3', 'F3')).toBeUndefined();
+  });
+});

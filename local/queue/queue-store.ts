@@ -33,6 +33,8 @@ export class QueueStore {
   readonly #now: () => number;
   readonly #queues = new Map<string, QueueDefinition>();
   readonly #listeners = new Set<(queue: string) => void>();
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(options: QueueStoreOptions) {
     this.#now = options.now ?? Date.now;
@@ -55,6 +57,15 @@ export class QueueStore {
       );
       CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue, visible_at, seq);
     `);
+  }
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Declares a queue (idempotent); messages already stored for it are kept. */
@@ -85,12 +96,10 @@ export class QueueStore {
     this.definition(queue);
     const now = this.#now();
     const messageId = randomUUID();
-    this.#db
-      .prepare(
-        `INSERT INTO messages (id, queue, body, sent_at, visible_at, seq)
+    this.#prepare(
+      `INSERT INTO messages (id, queue, body, sent_at, visible_at, seq)
          VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages))`,
-      )
-      .run(messageId, queue, body, now, now + (options.delaySeconds ?? 0) * 1000);
+    ).run(messageId, queue, body, now, now + (options.delaySeconds ?? 0) * 1000);
     for (const listener of this.#listeners) listener(queue);
     return { messageId };
   }
@@ -106,7 +115,7 @@ export class QueueStore {
       const now = this.#now();
       this.#expire(queue, def, now);
       const out: ReceivedMessage[] = [];
-      const select = this.#db.prepare(
+      const select = this.#prepare(
         'SELECT * FROM messages WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT ?',
       );
       while (out.length < max) {
@@ -127,18 +136,19 @@ export class QueueStore {
   /** Deletes a received message; a stale or unknown handle is an error, as on SQS. */
   delete(queue: string, receiptHandle: string): void {
     this.definition(queue);
-    const result = this.#db
-      .prepare('DELETE FROM messages WHERE queue = ? AND receipt_handle = ?')
-      .run(queue, receiptHandle);
+    const result = this.#prepare('DELETE FROM messages WHERE queue = ? AND receipt_handle = ?').run(
+      queue,
+      receiptHandle,
+    );
     if (result.changes === 0) throw new ReceiptHandleIsInvalidError(receiptHandle);
   }
 
   /** Changes the visibility of a message in flight (0 makes it visible at once). */
   changeVisibility(queue: string, receiptHandle: string, seconds: number): void {
     this.definition(queue);
-    const result = this.#db
-      .prepare('UPDATE messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ?')
-      .run(this.#now() + seconds * 1000, queue, receiptHandle);
+    const result = this.#prepare(
+      'UPDATE messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ?',
+    ).run(this.#now() + seconds * 1000, queue, receiptHandle);
     if (result.changes === 0) throw new ReceiptHandleIsInvalidError(receiptHandle);
   }
 
@@ -155,7 +165,7 @@ export class QueueStore {
     const sql = options.keepExisting
       ? 'UPDATE messages SET last_error = COALESCE(last_error, ?) WHERE queue = ? AND receipt_handle = ?'
       : 'UPDATE messages SET last_error = ? WHERE queue = ? AND receipt_handle = ?';
-    this.#db.prepare(sql).run(error.slice(0, 2000), queue, receiptHandle);
+    this.#prepare(sql).run(error.slice(0, 2000), queue, receiptHandle);
   }
 
   /** Approximate counts and the age of the oldest message. */
@@ -163,16 +173,14 @@ export class QueueStore {
     const def = this.definition(queue);
     const now = this.#now();
     this.#expire(queue, def, now);
-    const row = this.#db
-      .prepare(
-        `SELECT
+    const row = this.#prepare(
+      `SELECT
            SUM(CASE WHEN visible_at <= ? THEN 1 ELSE 0 END) AS visible,
            SUM(CASE WHEN visible_at > ? AND receipt_handle IS NOT NULL THEN 1 ELSE 0 END) AS in_flight,
            SUM(CASE WHEN visible_at > ? AND receipt_handle IS NULL THEN 1 ELSE 0 END) AS delayed,
            MIN(sent_at) AS oldest
          FROM messages WHERE queue = ?`,
-      )
-      .get(now, now, now, queue) as {
+    ).get(now, now, now, queue) as {
       visible: number | null;
       in_flight: number | null;
       delayed: number | null;
@@ -189,9 +197,10 @@ export class QueueStore {
   /** Lists messages without receiving them (for ops looking into a DLQ). */
   peek(queue: string, limit = 100): PeekedMessage[] {
     this.definition(queue);
-    const rows = this.#db
-      .prepare('SELECT * FROM messages WHERE queue = ? ORDER BY seq LIMIT ?')
-      .all(queue, limit) as Row[];
+    const rows = this.#prepare('SELECT * FROM messages WHERE queue = ? ORDER BY seq LIMIT ?').all(
+      queue,
+      limit,
+    ) as Row[];
     return rows.map((r) => ({
       messageId: r.id,
       body: r.body,
@@ -212,12 +221,13 @@ export class QueueStore {
     if (destination) this.definition(destination);
     const targets = new Set<string>();
     const moved = this.#db.transaction(() => {
-      const rows = this.#db
-        .prepare('SELECT * FROM messages WHERE queue = ? ORDER BY seq LIMIT ?')
-        .all(deadLetterQueue, limit) as Row[];
+      const rows = this.#prepare('SELECT * FROM messages WHERE queue = ? ORDER BY seq LIMIT ?').all(
+        deadLetterQueue,
+        limit,
+      ) as Row[];
       // A moved message is a new message (new id, new enqueue time, at the back of the queue),
       // as SQS's message move task makes it: the source queue's retention counts from now.
-      const move = this.#db.prepare(
+      const move = this.#prepare(
         `UPDATE messages SET id = ?, queue = ?, sent_at = ?, visible_at = ?, receive_count = 0,
            first_received_at = NULL, receipt_handle = NULL, dlq_source = NULL, last_error = NULL,
            seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages) WHERE id = ?`,
@@ -245,12 +255,10 @@ export class QueueStore {
    */
   releaseInFlight(): Record<string, number> {
     const now = this.#now();
-    const rows = this.#db
-      .prepare(
-        `UPDATE messages SET visible_at = ?, receipt_handle = NULL
+    const rows = this.#prepare(
+      `UPDATE messages SET visible_at = ?, receipt_handle = NULL
          WHERE receipt_handle IS NOT NULL AND visible_at > ? RETURNING queue`,
-      )
-      .all(now, now) as Array<{ queue: string }>;
+    ).all(now, now) as Array<{ queue: string }>;
     const released: Record<string, number> = {};
     for (const { queue } of rows) released[queue] = (released[queue] ?? 0) + 1;
     return released;
@@ -259,7 +267,7 @@ export class QueueStore {
   /** Deletes every message of a queue (tests and `purge`). */
   purge(queue: string): void {
     this.definition(queue);
-    this.#db.prepare('DELETE FROM messages WHERE queue = ?').run(queue);
+    this.#prepare('DELETE FROM messages WHERE queue = ?').run(queue);
   }
 
   /** Closes the database; in-flight messages reappear after their timeout on the next start. */
@@ -270,12 +278,10 @@ export class QueueStore {
   #markReceived(row: Row, now: number, timeoutSeconds: number): ReceivedMessage {
     const handle = `${row.id}:${randomUUID()}`;
     const firstReceived = row.first_received_at ?? now;
-    this.#db
-      .prepare(
-        `UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt_handle = ?,
+    this.#prepare(
+      `UPDATE messages SET receive_count = receive_count + 1, visible_at = ?, receipt_handle = ?,
            first_received_at = ?, last_error = NULL WHERE id = ?`,
-      )
-      .run(now + timeoutSeconds * 1000, handle, firstReceived, row.id);
+    ).run(now + timeoutSeconds * 1000, handle, firstReceived, row.id);
     return {
       messageId: row.id,
       receiptHandle: handle,
@@ -290,17 +296,16 @@ export class QueueStore {
 
   #deadLetter(row: Row, dlq: string, now: number): void {
     // The message keeps its id, body, receive count and sent time, as SQS does.
-    this.#db
-      .prepare(
-        'UPDATE messages SET queue = ?, visible_at = ?, receipt_handle = NULL, dlq_source = ? WHERE id = ?',
-      )
-      .run(dlq, now, row.queue, row.id);
+    this.#prepare(
+      'UPDATE messages SET queue = ?, visible_at = ?, receipt_handle = NULL, dlq_source = ? WHERE id = ?',
+    ).run(dlq, now, row.queue, row.id);
   }
 
   /** Drops messages older than the queue's retention period, as SQS does. */
   #expire(queue: string, def: QueueDefinition, now: number): void {
-    this.#db
-      .prepare('DELETE FROM messages WHERE queue = ? AND sent_at < ?')
-      .run(queue, now - def.retentionSeconds * 1000);
+    this.#prepare('DELETE FROM messages WHERE queue = ? AND sent_at < ?').run(
+      queue,
+      now - def.retentionSeconds * 1000,
+    );
   }
 }

@@ -55,6 +55,7 @@ export async function startChild(env: Record<string, string> = {}): Promise<Runt
     QDN_DATA_DIR: dataDir,
     QDN_LOG_LEVEL: 'warn',
     UV_THREADPOOL_SIZE: '6',
+    MALLOC_ARENA_MAX: '2',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...env,
   };
