@@ -4,6 +4,12 @@ import busboy from 'busboy';
 import { S3Error } from './errors.ts';
 import type { FormField } from './post-policy.ts';
 
+/**
+ * How much of an upload is buffered before it is written: 3.3 MB photos in 16 KiB writes cost a
+ * 3.3 MB POST ≈ 4 ms more (p50 23–24 against 18–19 ms, 25 POSTs, two runs each).
+ */
+export const WRITE_CHUNK_BYTES = 1024 * 1024;
+
 /** The part of a POST form S3 reads: the fields before `file`, and the file itself, still streaming. */
 export interface PostForm {
   fields: FormField[];
@@ -46,7 +52,13 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
   let parser: busboy.Busboy;
   try {
     // Browsers send UTF-8 file names raw in Content-Disposition; busboy assumes latin1 otherwise.
-    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: MAX_PRE_DATA } });
+    // A 1 MiB file buffer (not the 16 KiB default) lets the file flow in fewer, larger writes.
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      fileHwm: WRITE_CHUNK_BYTES,
+      limits: { fieldSize: MAX_PRE_DATA },
+    });
   } catch (error) {
     throw new S3Error(
       'MalformedPOSTRequest',

@@ -11,7 +11,7 @@ import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
 import { authorizePost } from './post-auth.ts';
 import { fileDigests, verifyDigests } from './post-digests.ts';
-import { readPostForm } from './post-form.ts';
+import { readPostForm, WRITE_CHUNK_BYTES } from './post-form.ts';
 import { checkPolicy, type FormField, type SizeRange } from './post-policy.ts';
 import { redirectTarget } from './post-redirect.ts';
 import { encodeKeyPath } from './url-encoding.ts';
@@ -76,7 +76,7 @@ async function receiveFile(
   });
   const path = store.tempPath();
   try {
-    await pipeline(stream, meter, createWriteStream(path));
+    await pipeline(stream, meter, createWriteStream(path, { highWaterMark: WRITE_CHUNK_BYTES }));
     if (meter.bytes < range.min) {
       throw new S3Error(
         'EntityTooSmall',
