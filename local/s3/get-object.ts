@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { checksumHeader } from './checksums.ts';
 import type { RequestContext } from './context.ts';
 import { noSuchKey, S3Error } from './errors.ts';
+import { IO_CHUNK_BYTES } from './io-chunk.ts';
 import type { StoredObject } from './object-store.ts';
 import { evaluatePreconditions } from './preconditions.ts';
 import { resolveRange } from './range.ts';
@@ -101,7 +102,10 @@ export async function getObject(
       res.end();
       return;
     }
-    await pipeline(handle.createReadStream({ start, end, autoClose: false }), res);
+    await pipeline(
+      handle.createReadStream({ start, end, autoClose: false, highWaterMark: IO_CHUNK_BYTES }),
+      res,
+    );
   } finally {
     await handle.close();
   }

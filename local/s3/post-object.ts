@@ -6,12 +6,13 @@ import { BodyMeter } from './body-meter.ts';
 import type { ChecksumAlgorithm } from './checksums.ts';
 import type { RequestContext } from './context.ts';
 import { invalidArgument, S3Error } from './errors.ts';
+import { IO_CHUNK_BYTES } from './io-chunk.ts';
 import { announceCreated } from './notifications.ts';
 import { validateKey } from './object-key.ts';
 import type { ObjectAttributes, ObjectStore, WrittenBody } from './object-store.ts';
 import { authorizePost } from './post-auth.ts';
 import { fileDigests, verifyDigests } from './post-digests.ts';
-import { readPostForm, WRITE_CHUNK_BYTES } from './post-form.ts';
+import { readPostForm } from './post-form.ts';
 import { checkPolicy, type FormField, type SizeRange } from './post-policy.ts';
 import { redirectTarget } from './post-redirect.ts';
 import { encodeKeyPath } from './url-encoding.ts';
@@ -76,7 +77,7 @@ async function receiveFile(
   });
   const path = store.tempPath();
   try {
-    await pipeline(stream, meter, createWriteStream(path, { highWaterMark: WRITE_CHUNK_BYTES }));
+    await pipeline(stream, meter, createWriteStream(path, { highWaterMark: IO_CHUNK_BYTES }));
     if (meter.bytes < range.min) {
       throw new S3Error(
         'EntityTooSmall',

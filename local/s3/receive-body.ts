@@ -7,6 +7,7 @@ import { BodyMeter } from './body-meter.ts';
 import { assertChecksum, type Checksum, checksumAlgorithmOf, isChecksumValueHeader } from './checksums.ts';
 import { notImplemented, S3Error } from './errors.ts';
 import { headerValue } from './headers.ts';
+import { IO_CHUNK_BYTES } from './io-chunk.ts';
 import type { ObjectStore, WrittenBody } from './object-store.ts';
 
 /** A PUT body written to a temporary file, with the checksum it was verified against. */
@@ -144,7 +145,7 @@ export async function receiveBody(
   const path = store.tempPath();
   try {
     const stages: Readable[] = decoder ? [req, decoder, meter] : [req, meter];
-    await pipeline([...stages, createWriteStream(path)]);
+    await pipeline([...stages, createWriteStream(path, { highWaterMark: IO_CHUNK_BYTES })]);
     const value = algorithm
       ? (decoder?.trailers.get(`x-amz-checksum-${algorithm}`) ??
         headerValue(req.headers, `x-amz-checksum-${algorithm}`))

@@ -1,0 +1,7 @@
+/**
+ * How much of an object the local endpoint moves per read or write: 1 MiB, not Node's 16 KiB
+ * (writes) or 64 KiB (reads). A 3.3 MB photo then crosses the file system and the socket in a few
+ * large steps: a POST p50 18–19 ms against 23–24 ms, a GET 11–14 ms against 20 ms with 6–12 ms
+ * less CPU (bench/RESULTS.md, "Less work a photo").
+ */
+export const IO_CHUNK_BYTES = 1024 * 1024;
