@@ -1,7 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from './api-client.ts';
 import { CliError, EXIT } from './errors.ts';
-import { type Io, opsDlq, opsReconcile, opsRedrive, opsStatus } from './ops-commands.ts';
+import {
+  type Io,
+  opsDlq,
+  opsPhotos,
+  opsReconcile,
+  opsRedrive,
+  opsStatus,
+  opsZelle,
+  opsZelleReceived,
+} from './ops-commands.ts';
 
 /** The environment the CLI reads: the API's URL and a token. */
 export interface CliEnv {
@@ -36,7 +45,7 @@ export function buildProgram(env: CliEnv, io: Io): Command {
 
   const ops = program
     .command('ops')
-    .description('queues, dead letters, redrive and reconcile (admin)')
+    .description('queues, dead letters, redrive, reconcile, failed photos and Zelle holds (admin)')
     .exitOverride();
   ops
     .command('status')
@@ -77,6 +86,38 @@ export function buildProgram(env: CliEnv, io: Io): Command {
         ...(o.cursor ? { cursor: o.cursor } : {}),
       }),
     );
+  ops
+    .command('photos')
+    .description('failed or rejected photos across all jobs, with the reason for each')
+    .addOption(
+      new Option('--status <status>', 'which photos').choices(['failed', 'rejected']).default('failed'),
+    )
+    .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .option('--cursor <cursor>', 'the next page, as printed by the last one')
+    .addOption(json())
+    .action(async (o: { status: string; limit: number; cursor?: string; json?: boolean }) =>
+      opsPhotos(api(), io, {
+        status: o.status,
+        limit: o.limit,
+        json: !!o.json,
+        ...(o.cursor ? { cursor: o.cursor } : {}),
+      }),
+    );
+  ops
+    .command('zelle')
+    .description('quotes waiting for a Zelle transfer, soonest to lapse first')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--cursor <cursor>', 'the next page, as printed by the last one')
+    .addOption(json())
+    .action(async (o: { limit: number; cursor?: string; json?: boolean }) =>
+      opsZelle(api(), io, { limit: o.limit, json: !!o.json, ...(o.cursor ? { cursor: o.cursor } : {}) }),
+    );
+  ops
+    .command('zelle-received')
+    .description('confirm a Zelle booking once the transfer is in the account (creates the job)')
+    .argument('<quote>', 'the quote id, as `qdn ops zelle` lists it')
+    .addOption(json())
+    .action(async (quote: string, o: { json?: boolean }) => opsZelleReceived(api(), io, quote, !!o.json));
 
   program
     .command('token')

@@ -166,3 +166,104 @@ export async function opsReconcile(api: ApiClient, io: Io, flags: ReconcileFlags
   );
   if (cursor) io.out(`Stopped early; resume with --cursor ${cursor}`);
 }
+
+interface PhotoRow {
+  photo_id: string;
+  job_id: string;
+  status: string;
+  reason: string | null;
+  reason_code: string | null;
+  filename: string | null;
+  uploaded_at: string | null;
+  decided_at: string | null;
+}
+interface ZelleRow {
+  quote_id: string;
+  memo: string;
+  amount_cents: number;
+  currency: string;
+  customer_name: string | null;
+  customer_email: string | null;
+  since: string | null;
+  lapses_at: string;
+}
+
+const when = (iso: string | null | undefined) => iso?.replace(/\.\d+Z$/, 'Z');
+
+/** `qdn ops photos`: failed or rejected photos across all jobs, with their reasons. */
+export async function opsPhotos(
+  api: ApiClient,
+  io: Io,
+  flags: { status: string; limit: number; cursor?: string; json: boolean },
+): Promise<void> {
+  const query = new URLSearchParams({ status: flags.status, limit: String(flags.limit) });
+  if (flags.cursor) query.set('cursor', flags.cursor);
+  const page = await api.call<{ status: string; photos: PhotoRow[]; next_cursor: string | null }>(
+    'GET',
+    `/ops/photos?${query}`,
+  );
+  if (flags.json) return io.out(JSON.stringify(page, null, 2));
+  if (page.photos.length === 0) return io.out(`No ${page.status} photos.`);
+  io.out(
+    table(page.photos, [
+      { heading: 'JOB', cell: (p) => p.job_id },
+      { heading: 'PHOTO', cell: (p) => p.photo_id },
+      { heading: 'FILE', cell: (p) => p.filename },
+      { heading: 'DECIDED', cell: (p) => when(p.decided_at) },
+      { heading: 'REASON', cell: (p) => p.reason },
+    ]),
+  );
+  io.out('');
+  io.out(`${page.photos.length} ${page.status} photo(s).`);
+  if (page.next_cursor) io.out(`More: --cursor ${page.next_cursor}`);
+}
+
+/** `qdn ops zelle`: quotes waiting for a Zelle transfer, soonest to lapse first. */
+export async function opsZelle(
+  api: ApiClient,
+  io: Io,
+  flags: { limit: number; cursor?: string; json: boolean },
+): Promise<void> {
+  const query = new URLSearchParams({ limit: String(flags.limit) });
+  if (flags.cursor) query.set('cursor', flags.cursor);
+  const page = await api.call<{ quotes: ZelleRow[]; next_cursor: string | null }>(
+    'GET',
+    `/ops/zelle?${query}`,
+  );
+  if (flags.json) return io.out(JSON.stringify(page, null, 2));
+  if (page.quotes.length === 0) return io.out('No quotes are waiting for a Zelle transfer.');
+  io.out(
+    table(page.quotes, [
+      { heading: 'QUOTE', cell: (q) => q.quote_id },
+      { heading: 'MEMO', cell: (q) => q.memo },
+      {
+        heading: 'AMOUNT',
+        cell: (q) => `${(q.amount_cents / 100).toFixed(2)} ${q.currency.toUpperCase()}`,
+        right: true,
+      },
+      { heading: 'CUSTOMER', cell: (q) => [q.customer_name, q.customer_email].filter(Boolean).join(' ') },
+      { heading: 'SINCE', cell: (q) => when(q.since) },
+      { heading: 'LAPSES', cell: (q) => when(q.lapses_at) },
+    ]),
+  );
+  io.out('');
+  io.out(
+    `${page.quotes.length} quote(s). Once the transfer is in the account: \`qdn ops zelle-received <quote>\``,
+  );
+  if (page.next_cursor) io.out(`More: --cursor ${page.next_cursor}`);
+}
+
+/** `qdn ops zelle-received <quote>`: confirms a Zelle booking (creates the job). */
+export async function opsZelleReceived(
+  api: ApiClient,
+  io: Io,
+  quoteId: string,
+  json: boolean,
+): Promise<void> {
+  const r = await api.call<{ quote_id: string; status: string; job_id: string }>(
+    'POST',
+    `/quotes/${encodeURIComponent(quoteId)}/zelle-received`,
+  );
+  if (json) return io.out(JSON.stringify(r, null, 2));
+  io.out(`Quote ${r.quote_id} is ${r.status}: job ${r.job_id}.`);
+}

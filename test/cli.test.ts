@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../cli/errors.ts';
 import { run } from '../cli/main.ts';
+import { bookQuote } from './helpers/booking.ts';
 import { type LocalStack, postToS3, startLocalStack } from './helpers/local-stack.ts';
 
 const exec = promisify(execFile);
@@ -71,6 +72,52 @@ describe('qdn, the operator CLI', () => {
     expect(reconcile.stdout).toMatch(/Scanned \d+: requeued 1 upload/);
     const again = JSON.parse((await qdn(['ops', 'reconcile', '--json', '--min-age', '0'])).stdout);
     expect(again).toMatchObject({ abandoned: 0, orphans: 0, next_cursor: null });
+  });
+
+  it('ops photos and ops zelle list what needs a hand; zelle-received confirms a booking', async () => {
+    // A rejected photo: declared PNG, really text.
+    const crew = await stack.token('crew-demo', 'crew');
+    const grant = await stack.call('POST', '/upload-url', {
+      token: crew,
+      body: { job_id: 'job-demo-1', filename: 'notes.png', content_type: 'image/png' },
+    });
+    await postToS3(grant.body, Buffer.from('meeting notes, not a photo'), 'image/png');
+    let rejected = await qdn(['ops', 'photos', '--status', 'rejected', '--json']);
+    for (let i = 0; i < 100 && !rejected.stdout.includes(grant.body.photo_id); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rejected = await qdn(['ops', 'photos', '--status', 'rejected', '--json']);
+    }
+    const listed = JSON.parse(rejected.stdout);
+    expect(listed.status).toBe('rejected');
+    expect(listed.photos).toContainEqual(
+      expect.objectContaining({
+        photo_id: grant.body.photo_id,
+        job_id: 'job-demo-1',
+        reason_code: 'not_an_image',
+      }),
+    );
+    const photos = await qdn(['ops', 'photos', '--status', 'rejected']);
+    expect(photos.code).toBe(EXIT.ok);
+    expect(photos.stdout).toMatch(
+      new RegExp(`^job-demo-1\\s+${grant.body.photo_id}\\s+notes\\.png\\s+\\S+\\s+The file is not`, 'm'),
+    );
+    expect((await qdn(['ops', 'photos', '--status', 'ready'])).code).toBe(EXIT.usage);
+
+    // A quote held for Zelle, listed, then confirmed from the CLI.
+    const quote = await bookQuote(stack);
+    await stack.call('POST', `/quotes/${quote.quote_id}/checkout`, {
+      token: quote.customer_token,
+      body: { payment_method: 'zelle' },
+    });
+    const zelle = await qdn(['ops', 'zelle']);
+    expect(zelle.code).toBe(EXIT.ok);
+    expect(zelle.stdout).toMatch(/^QUOTE\s+MEMO\s+AMOUNT\s+CUSTOMER\s+SINCE\s+LAPSES$/m);
+    expect(zelle.stdout).toContain(quote.quote_id);
+    const confirmed = JSON.parse((await qdn(['ops', 'zelle-received', quote.quote_id, '--json'])).stdout);
+    expect(confirmed).toMatchObject({ quote_id: quote.quote_id, status: 'confirmed' });
+    const again = await qdn(['ops', 'zelle-received', quote.quote_id]);
+    expect(again.stdout).toBe(`Quote ${quote.quote_id} is confirmed: job ${confirmed.job_id}.`);
+    expect((await qdn(['ops', 'zelle', '--json'])).stdout).not.toContain(quote.quote_id);
   });
 
   it('exit codes scripts can rely on', async () => {
