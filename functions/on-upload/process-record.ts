@@ -3,8 +3,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
-import { type EmitDeps, emitClaimed, emitOnce } from '../../lib/events/emit-once.ts';
-import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
+import { claimNow, type EmitDeps, emitClaimed, emitOnce, stageEmitDeps } from '../../lib/events/emit-once.ts';
 import { decodeS3Key, normalizeSequencer, type S3EventRecord } from '../../lib/events/s3-event.ts';
 import { isOriginalKey, originalKey, parsePhotoKey } from '../../lib/keys/photo-keys.ts';
 import type { JobSiteCache } from '../../lib/repo/job-site-cache.ts';
@@ -44,12 +43,7 @@ const typeOfExt = Object.fromEntries(
 );
 
 function emitDeps(deps: OnUploadDeps): EmitDeps {
-  return {
-    ...deps,
-    busName: deps.config.eventBusName,
-    leaseMs: LEASE_MS,
-    leaseOwner: leaseOwnerFor(deps.config),
-  };
+  return stageEmitDeps(deps, LEASE_MS);
 }
 
 function emitReceived(
@@ -256,7 +250,7 @@ export async function processS3Record(
         farFromSite: where.farFromSite,
       },
       // The claim to emit `photo.received` rides on the state write (one round trip less).
-      { marker: 'photo.received', at: Date.now(), ...(emit.leaseOwner ? { owner: emit.leaseOwner } : {}) },
+      claimNow(emit, 'photo.received'),
     );
     if (outcome === 'recorded' || outcome === 'duplicate') {
       // The upload's copy is dropped while the event goes out: neither needs the other, and a

@@ -3,8 +3,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lib/config/config.ts';
 import type { PhotoProcessedDetail, PhotoReceivedDetail } from '../../lib/events/domain-events.ts';
-import { type EmitDeps, emitClaimed, emitOnce } from '../../lib/events/emit-once.ts';
-import { leaseOwnerFor } from '../../lib/events/lease-owner.ts';
+import { claimNow, type EmitDeps, emitClaimed, emitOnce, stageEmitDeps } from '../../lib/events/emit-once.ts';
 import { readAllHashed } from '../../lib/image/hash-stream.ts';
 import { ImageRejectedError } from '../../lib/image/image-errors.ts';
 import { renderThumbnails } from '../../lib/image/thumbnails.ts';
@@ -145,7 +144,7 @@ export async function processPhotoReceived(
       readyAt: new Date(deps.now()).toISOString(),
     },
     // The claim to emit `photo.processed` rides on the `ready` write (one round trip less).
-    { marker: 'photo.processed', at: Date.now(), ...(emit.leaseOwner ? { owner: emit.leaseOwner } : {}) },
+    claimNow(emit, 'photo.processed'),
   );
   if (outcome === 'recorded') {
     await emitClaimed(
@@ -167,12 +166,7 @@ export async function processPhotoReceived(
 }
 
 function emitDeps(deps: ThumbnailDeps): EmitDeps {
-  return {
-    ...deps,
-    busName: deps.config.eventBusName,
-    leaseMs: LEASE_MS,
-    leaseOwner: leaseOwnerFor(deps.config),
-  };
+  return stageEmitDeps(deps, LEASE_MS);
 }
 
 function processedDetail(

@@ -1,6 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PhotoTransitions } from '../repo/photo-transitions.ts';
+import type { Config } from '../config/config.ts';
+import type { EventClaim, PhotoTransitions } from '../repo/photo-transitions.ts';
 import { emitEvent } from './domain-events.ts';
+import { leaseOwnerFor } from './lease-owner.ts';
 
 /** What emitting a photo's event needs. */
 export interface EmitDeps {
@@ -10,6 +12,30 @@ export interface EmitDeps {
   leaseMs: number;
   /** Set where a claim left by another process may be taken over at once (see lease-owner.ts). */
   leaseOwner?: string;
+}
+
+/** A stage's emit settings: its config's bus, a lease of `leaseMs`, and the lease owner of this runtime. */
+export function stageEmitDeps(
+  deps: {
+    transitions: PhotoTransitions;
+    events: EventBridgeClient;
+    config: Pick<Config, 'eventBusName' | 'runtime'>;
+  },
+  leaseMs: number,
+): EmitDeps {
+  const leaseOwner = leaseOwnerFor(deps.config);
+  return {
+    transitions: deps.transitions,
+    events: deps.events,
+    busName: deps.config.eventBusName,
+    leaseMs,
+    ...(leaseOwner === undefined ? {} : { leaseOwner }),
+  };
+}
+
+/** The claim to emit `marker` that a state write takes now, as `emit`'s lease owner (see EventClaim). */
+export function claimNow(emit: EmitDeps, marker: string): EventClaim {
+  return { marker, at: Date.now(), ...(emit.leaseOwner === undefined ? {} : { owner: emit.leaseOwner }) };
 }
 
 /**
