@@ -1,3 +1,5 @@
+import type { AwaitingZelle } from '../lib/ops/awaiting-zelle.ts';
+import type { ProblemPhoto } from '../lib/ops/photo-problems.ts';
 import type { ApiClient } from './api-client.ts';
 import { age, table } from './table.ts';
 
@@ -167,27 +169,6 @@ export async function opsReconcile(api: ApiClient, io: Io, flags: ReconcileFlags
   if (cursor) io.out(`Stopped early; resume with --cursor ${cursor}`);
 }
 
-interface PhotoRow {
-  photo_id: string;
-  job_id: string;
-  status: string;
-  reason: string | null;
-  reason_code: string | null;
-  filename: string | null;
-  uploaded_at: string | null;
-  decided_at: string | null;
-}
-interface ZelleRow {
-  quote_id: string;
-  memo: string;
-  amount_cents: number;
-  currency: string;
-  customer_name: string | null;
-  customer_email: string | null;
-  since: string | null;
-  lapses_at: string;
-}
-
 const when = (iso: string | null | undefined) => iso?.replace(/\.\d+Z$/, 'Z');
 
 /** `qdn ops photos`: failed or rejected photos across all jobs, with their reasons. */
@@ -198,7 +179,7 @@ export async function opsPhotos(
 ): Promise<void> {
   const query = new URLSearchParams({ status: flags.status, limit: String(flags.limit) });
   if (flags.cursor) query.set('cursor', flags.cursor);
-  const page = await api.call<{ status: string; photos: PhotoRow[]; next_cursor: string | null }>(
+  const page = await api.call<{ status: string; photos: ProblemPhoto[]; next_cursor: string | null }>(
     'GET',
     `/ops/photos?${query}`,
   );
@@ -226,7 +207,7 @@ export async function opsZelle(
 ): Promise<void> {
   const query = new URLSearchParams({ limit: String(flags.limit) });
   if (flags.cursor) query.set('cursor', flags.cursor);
-  const page = await api.call<{ quotes: ZelleRow[]; next_cursor: string | null }>(
+  const page = await api.call<{ quotes: AwaitingZelle[]; next_cursor: string | null }>(
     'GET',
     `/ops/zelle?${query}`,
   );
