@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsAuthError, type RequestVerifier } from '../auth/verify-request.ts';
+import { readBody } from '../http/read-body.ts';
 import { type DynamoBackend, ERROR_PREFIX } from './backend.ts';
 import { ItemLocks } from './item-locks.ts';
 import { type KeyNamesOf, writeLockKeys } from './lock-keys.ts';
-import { readBody } from './read-body.ts';
 import { planTransaction, transactWrite } from './transact-write.ts';
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
@@ -66,7 +66,11 @@ export async function startFrontServer(options: {
   };
 
   const handle = async (req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readBody(
+      req,
+      MAX_BODY_BYTES,
+      (max) => new AwsAuthError('RequestEntityTooLarge', `Expected at most ${max} bytes`, 413),
+    );
     if (options.verify)
       await options.verify(req, body).catch((error) => {
         if (error instanceof AwsAuthError) throw error;

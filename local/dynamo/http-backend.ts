@@ -1,6 +1,6 @@
 import { Agent, type IncomingMessage, request } from 'node:http';
+import { readBody } from '../http/read-body.ts';
 import type { DynamoBackend } from './backend.ts';
-import { readBody } from './read-body.ts';
 
 /**
  * A DynamoDB JSON endpoint over HTTP (a dynalite server on loopback) as the front server's

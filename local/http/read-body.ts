@@ -1,8 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { AwsAuthError } from '../auth/verify-request.ts';
 
-/** A whole request or response body; a request over `maxBytes` is refused with 413 before it is all read. */
-export function readBody(stream: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
+/**
+ * A whole request or response body. Past `maxBytes` the stream is destroyed and the promise
+ * rejects with `tooLarge()` before the rest is read (each endpoint answers in its own shape).
+ */
+export function readBody(
+  stream: IncomingMessage,
+  maxBytes = Number.POSITIVE_INFINITY,
+  tooLarge: (maxBytes: number) => Error = (max) => new Error(`Expected a body of at most ${max} bytes`),
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -10,7 +16,7 @@ export function readBody(stream: IncomingMessage, maxBytes = Number.POSITIVE_INF
       size += c.length;
       if (size > maxBytes) {
         stream.destroy();
-        reject(new AwsAuthError('RequestEntityTooLarge', `Expected at most ${maxBytes} bytes`, 413));
+        reject(tooLarge(maxBytes));
         return;
       }
       chunks.push(c);

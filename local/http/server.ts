@@ -14,6 +14,7 @@ import { type SeedUser, seedUsers } from '../identity/seed-data.ts';
 import { lambdaContext } from '../lambda-context.ts';
 import { handleSqsRequest, type SqsEndpointOptions } from '../queue/sqs-endpoint.ts';
 import { toApiGatewayEvent, writeResult } from './api-gateway.ts';
+import { readBody } from './read-body.ts';
 import { matchRoute, pathHasRoute } from './router.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -83,18 +84,21 @@ async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResp
     if (method === 'GET') return writeResult(res, json(200, { faults: faults.list() }));
     return writeResult(
       res,
-      await setFaults(faults, await readBody(req)).catch((e) => errorResponse(e, o.log)),
+      await setFaults(faults, await readBody(req, MAX_BODY_BYTES)).catch((e) => errorResponse(e, o.log)),
     );
   }
   if (method === 'POST' && path === '/dev/token') {
     return writeResult(
       res,
-      await devToken(o.identity, await readBody(req)).catch((e) => errorResponse(e, o.log)),
+      await devToken(o.identity, await readBody(req, MAX_BODY_BYTES)).catch((e) => errorResponse(e, o.log)),
     );
   }
 
   if (method === 'POST' && path === '/dev/stripe/pay') {
-    return writeResult(res, await devStripePay(o, await readBody(req)).catch((e) => errorResponse(e, o.log)));
+    return writeResult(
+      res,
+      await devStripePay(o, await readBody(req, MAX_BODY_BYTES)).catch((e) => errorResponse(e, o.log)),
+    );
   }
 
   const match = matchRoute(o.routes, method, path);
@@ -106,7 +110,7 @@ async function handle(o: ApiServerOptions, req: IncomingMessage, res: ServerResp
         errorResponse(new Error(`no local handler for ${match.route.function}`), o.log),
       );
     }
-    const body = await readBody(req).catch(() => undefined);
+    const body = await readBody(req, MAX_BODY_BYTES).catch(() => undefined);
     if (!body) return writeResult(res, json(413, { message: 'Request Entity Too Large' }));
     const event = toApiGatewayEvent(req, body, match, url);
     return writeResult(res, await handler(event, lambdaContext(match.route.function, 10)));
@@ -193,22 +197,4 @@ async function devStripePay(o: ApiServerOptions, body: Buffer) {
     const message = error instanceof Error ? error.message : String(error);
     throw new HttpError(message.startsWith('No such') ? 'not_found' : 'conflict', message);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
