@@ -151,6 +151,18 @@ describe('POST /upload-url', () => {
     const res = await postToS3({ url: grant.body.url, fields }, jpeg, 'text/html');
     expect(res.status).toBe(403);
   });
+
+  it('lets a client still sending a refused 8 MB file read the 403, not a reset', async () => {
+    // The endpoint refuses at the form fields; the client is mid-upload. Before the refused body
+    // was read to its end, `fetch` lost the answer to EPIPE in 6–12 of 30 tries.
+    const big = Buffer.alloc(8 * 1024 * 1024, 1);
+    for (let i = 0; i < 10; i++) {
+      const grant = await stack.call('POST', '/upload-url', { token: crew, body: uploadRequest() });
+      const fields = { ...grant.body.fields, 'Content-Type': 'text/html' };
+      const res = await postToS3({ url: grant.body.url, fields }, big, 'text/html');
+      expect(res.status).toBe(403);
+    }
+  });
 });
 
 describe('POST /upload-url with an expired policy', () => {

@@ -5,3 +5,10 @@
  * less CPU (bench/RESULTS.md, "Less work a photo").
  */
 export const IO_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * How much of a refused body is read to its end and dropped (a 10 MB photo and its form fit)
+ * before the connection is cut instead: a client still sending then reads the error answer
+ * rather than losing it to a reset (which `fetch` reports as EPIPE).
+ */
+export const MAX_DRAINED_BYTES = 16 * 1024 * 1024;

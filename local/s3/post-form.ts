@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { S3Error } from './errors.ts';
-import { IO_CHUNK_BYTES } from './io-chunk.ts';
+import { IO_CHUNK_BYTES, MAX_DRAINED_BYTES } from './io-chunk.ts';
 import type { FormField } from './post-policy.ts';
 
 /** The part of a POST form S3 reads: the fields before `file`, and the file itself, still streaming. */
@@ -18,8 +18,6 @@ export interface PostForm {
 
 /** "The form data and boundaries (excluding the contents of the file) cannot exceed 20 KB." */
 const MAX_PRE_DATA = 20 * 1024;
-/** How much of a refused upload is read (and dropped) before the connection is cut. */
-const MAX_DISCARD = 1024 * 1024;
 
 function tooMuchPreData(): S3Error {
   return new S3Error(
@@ -33,7 +31,7 @@ function discardRest(req: IncomingMessage): void {
   let seen = 0;
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > MAX_DISCARD) req.socket.destroy();
+    if (seen > MAX_DRAINED_BYTES) req.socket.destroy();
   });
   req.resume();
 }

@@ -6,6 +6,7 @@ import { corsHeaders, preflight } from './cors.ts';
 import { noSuchBucket, notImplemented, S3Error, toS3Error } from './errors.ts';
 import { getObject } from './get-object.ts';
 import { newHostId, newRequestId } from './ids.ts';
+import { MAX_DRAINED_BYTES } from './io-chunk.ts';
 import { listObjectsV2 } from './list.ts';
 import { postObject } from './post-object.ts';
 import { putObject } from './put-object.ts';
@@ -148,10 +149,14 @@ function sendError(
     return;
   }
   const body = req.method === 'HEAD' ? '' : errorXml(error, ctx.requestId, ctx.hostId);
-  // A body refused before its end is not read on to keep the connection alive: it may never end.
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-  if (hasBody && !req.complete) res.setHeader('Connection', 'close');
+  // A refused body of a known length no larger than any upload we take is read to its end and
+  // dropped (Node does that once the answer is sent), so the client reads the answer instead of
+  // losing it to a reset while it is still sending. One that may never end (chunked, or declared
+  // larger) is not read on to keep the connection alive: the connection is closed.
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  const length = Number(req.headers['content-length'] ?? '0');
+  const unread = (chunked || length !== 0) && !req.complete;
+  if (unread && (chunked || !(length <= MAX_DRAINED_BYTES))) res.setHeader('Connection', 'close');
   res.writeHead(error.status, {
     'Content-Type': 'application/xml',
     'Content-Length': Buffer.byteLength(body),
