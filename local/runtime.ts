@@ -8,7 +8,7 @@ import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import { LOCAL_CREDENTIALS } from './auth/local-credentials.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
-import { startDynalite } from './dynamo/dynalite-server.ts';
+import { startDynaliteInWorker } from './dynamo/worker-host.ts';
 import { FaultSwitch } from './faults/faults.ts';
 import { withTransientFault } from './faults/with-transient-fault.ts';
 import { type LocalFunction, localFunctions, type ScheduledTask } from './functions.ts';
@@ -78,7 +78,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     for (const s of stops.reverse()) await s();
   };
   try {
-    const dynamo = await startDynalite({
+    const dynamo = await startDynaliteInWorker({
       host: config.local.host,
       dataDir,
       tableName: config.tableName,

@@ -18,18 +18,21 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-/**
- * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, behind the shared SigV4
- * check (only `credentials` get in), and creates the pipeline's table from the shared definition
- * when it does not exist yet (a second start reuses it).
- */
-export async function startDynalite(options: {
+/** Where the local DynamoDB listens and keeps its data, and who may call it. */
+export interface LocalDynamoOptions {
   host: string;
   dataDir: string;
   tableName: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-}): Promise<LocalDynamo> {
+}
+
+/**
+ * Starts dynalite in-process, persisted under `${dataDir}/dynamodb`, behind the shared SigV4
+ * check (only `credentials` get in), and creates the pipeline's table from the shared definition
+ * when it does not exist yet (a second start reuses it).
+ */
+export async function startDynalite(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const path = join(options.dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
   // dynalite runs in-process (no HTTP server of its own, no second loopback hop); the one front

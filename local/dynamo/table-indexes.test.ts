@@ -7,7 +7,8 @@ import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTableInput } from '../../lib/topology/table.ts';
 import { startDynalite } from './dynalite-server.ts';
-import { missingIndexes } from './table-indexes.ts';
+import { missingIndexes, OldDataFolderError } from './table-indexes.ts';
+import { startDynaliteInWorker } from './worker-host.ts';
 
 const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
 let dir: string;
@@ -70,5 +71,20 @@ describe('a data folder made before an index existed', () => {
     ).rejects.toThrow(
       /^The data folder .* was made before the table had the byStatus index .*delete or move that folder/,
     );
+  });
+
+  it('stops start-up the same way when the table runs on its worker thread (as npm start runs it)', async () => {
+    const old = await oldDataFolder();
+    await old.stop();
+    const started = startDynaliteInWorker({
+      host: '127.0.0.1',
+      dataDir: dir,
+      tableName: 'old',
+      region: 'us-east-1',
+      credentials,
+    });
+    // The same class, so describeStartFailure prints its one line and nothing else.
+    await expect(started).rejects.toBeInstanceOf(OldDataFolderError);
+    await expect(started).rejects.toMatchObject({ dataDir: dir, missing: ['byStatus'] });
   });
 });

@@ -17,7 +17,10 @@ export async function missingIndexes(client: DynamoDBClient, tableName: string):
 
 /** The data folder predates an index of the table; `npm start` prints its message alone, one line. */
 export class OldDataFolderError extends Error {
-  constructor(dataDir: string, missing: string[]) {
+  constructor(
+    readonly dataDir: string,
+    readonly missing: string[],
+  ) {
     super(oldDataFolderMessage(dataDir, missing));
     this.name = 'OldDataFolderError';
   }

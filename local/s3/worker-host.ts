@@ -1,23 +1,8 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker/start.ts';
 import type { S3Server, S3ServerOptions } from './types.ts';
 import type { FromS3Worker, S3WorkerOptions, ToS3Worker } from './worker-protocol.ts';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
-
-/** The `--import` preloads this process was started with, but tsx (the worker registers it itself). */
-function preloads(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const spec = arg === '--import' ? args[++i] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
-    if (!spec || spec === 'tsx' || spec.startsWith('tsx/')) continue;
-    out.push(spec.startsWith('.') || spec.startsWith('/') ? pathToFileURL(resolve(spec)).href : spec);
-  }
-  return out;
-}
+const MAIN = new URL('./worker-main.ts', import.meta.url);
 
 /**
  * Starts the local S3 endpoint (`startS3Server`, same options and answer) on its own worker
@@ -41,9 +26,7 @@ export function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Serve
       notifications: b.notifications.map((n) => ({ id: n.id, prefix: n.prefix })),
     })),
   };
-  // The process's `--import` preloads run on the worker too (instrumentation, a test's observer),
-  // but only once the entry has registered TypeScript support: passed as data, not execArgv.
-  const worker = new Worker(ENTRY, { workerData: { ...data, preloads: preloads() }, execArgv: [] });
+  const worker = startWorker(MAIN, data);
   const send = (message: ToS3Worker) => worker.postMessage(message);
   let closed: (() => void) | undefined;
   return new Promise<S3Server>((resolve, reject) => {

@@ -7,8 +7,12 @@ import type { FromS3Worker, S3WorkerOptions, ToS3Worker } from './worker-protoco
 // and file I/O for 3.3 MB uploads no longer share the event loop of the API and DynamoDB.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread (local/s3/worker-host.ts)');
-// `preloads` were run by worker-entry.mjs; the rest are the endpoint's options.
-const { preloads: _preloads, ...options } = workerData as S3WorkerOptions & { preloads?: string[] };
+// `main` and `preloads` were used by local/worker/entry.mjs; the rest are the endpoint's options.
+const {
+  main: _main,
+  preloads: _preloads,
+  ...options
+} = workerData as S3WorkerOptions & { main?: string; preloads?: string[] };
 const post = (message: FromS3Worker) => port.postMessage(message);
 
 let next = 0;
