@@ -7,10 +7,9 @@ import type { HttpHandler } from './http/server.ts';
 import type { SqsHandler } from './queue/poller.ts';
 import type { QueueStore } from './queue/queue-store.ts';
 
-/** The handlers a function exposes to the local runtime: HTTP routes, an SQS consumer, or both. */
+/** The handlers a function exposes to the local runtime besides a queue consumer: HTTP routes, schedules. */
 export interface LocalFunction {
   http?: HttpHandler;
-  sqs?: SqsHandler;
   /** Scheduled tasks by the topology's `schedules[].task` name; the runtime runs each on its interval. */
   scheduled?: Record<string, ScheduledTask>;
 }
@@ -38,32 +37,10 @@ export const localFunctions: Partial<
     const { createPresignHandler } = await import('../functions/presign/app.ts');
     return { http: createPresignHandler(config) };
   },
-  'on-upload': async (config, topology, context) => {
-    const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
-    return {
-      sqs: createOnUploadHandler(config, {
-        maxReceiveCount: topology.queues.uploads.maxReceiveCount,
-        ...backoffOf(topology.queues.uploads.retryBackoffSeconds),
-        beforeRecord: () => context.faults.check('on-upload'),
-        onFailure: keepReason(context.queues),
-      }),
-    };
-  },
   booking: async (config) => {
     const { createBookingApp } = await import('../functions/booking/app.ts');
     const app = createBookingApp(config);
     return { http: app.http, scheduled: { 'expire-quotes': app.expireQuotes } };
-  },
-  thumbnail: async (config, topology, context) => {
-    const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
-    return {
-      sqs: createThumbnailHandler(config, {
-        maxReceiveCount: topology.queues.thumbnails.maxReceiveCount,
-        ...backoffOf(topology.queues.thumbnails.retryBackoffSeconds),
-        beforeRecord: () => context.faults.check('thumbnail'),
-        onFailure: keepReason(context.queues),
-      }),
-    };
   },
   ops: async (config, topology, context) => {
     const { createOpsHandler } = await import('../functions/ops/app.ts');
@@ -73,12 +50,49 @@ export const localFunctions: Partial<
   },
 };
 
+/**
+ * What a queue consumer needs of the runtime. It may run on another thread than the queues
+ * (local/consumers/worker-host.ts), so it sees them only through this.
+ */
+export interface ConsumerContext {
+  /** Throws the stage's transient fault while it is switched on. */
+  checkFault(stage: 'on-upload' | 'thumbnail'): void;
+  /** Keeps a failed delivery's reason as the message's last error in the local store (ops read it). */
+  recordError(queue: string, receiptHandle: string, reason: string): void;
+}
+
+/**
+ * The queue consumers, built from the same config: on `npm start` they run on a worker thread of
+ * their own (local/consumers/), so their work does not hold up the API's event loop.
+ */
+export const localConsumers: Partial<
+  Record<FunctionName, (config: Config, topology: Topology, context: ConsumerContext) => Promise<SqsHandler>>
+> = {
+  'on-upload': async (config, topology, context) => {
+    const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
+    return createOnUploadHandler(config, {
+      maxReceiveCount: topology.queues.uploads.maxReceiveCount,
+      ...backoffOf(topology.queues.uploads.retryBackoffSeconds),
+      beforeRecord: () => context.checkFault('on-upload'),
+      onFailure: keepReason(context),
+    });
+  },
+  thumbnail: async (config, topology, context) => {
+    const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
+    return createThumbnailHandler(config, {
+      maxReceiveCount: topology.queues.thumbnails.maxReceiveCount,
+      ...backoffOf(topology.queues.thumbnails.retryBackoffSeconds),
+      beforeRecord: () => context.checkFault('thumbnail'),
+      onFailure: keepReason(context),
+    });
+  },
+};
+
 function backoffOf(seconds: number[] | undefined): { backoffSeconds?: number[] } {
   return seconds ? { backoffSeconds: seconds } : {};
 }
 
-/** Keeps a failed delivery's reason as the message's last error in the local store (ops read it). */
-function keepReason(queues: QueueStore) {
+function keepReason(context: ConsumerContext) {
   return (record: SQSRecord, reason: string) =>
-    queues.recordError(queueNameOf(record.eventSourceARN), record.receiptHandle, reason);
+    context.recordError(queueNameOf(record.eventSourceARN), record.receiptHandle, reason);
 }

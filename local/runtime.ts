@@ -8,6 +8,7 @@ import { topology } from '../lib/topology/topology.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
 import { LOCAL_CREDENTIALS } from './auth/local-credentials.ts';
 import { LocalEventBus } from './bus/event-bus.ts';
+import { startConsumersInWorker } from './consumers/worker-host.ts';
 import { startDynaliteInWorker } from './dynamo/worker-host.ts';
 import { FaultSwitch } from './faults/faults.ts';
 import { withTransientFault } from './faults/with-transient-fault.ts';
@@ -256,10 +257,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       if (fn.http) handlers[name] = withTransientFault(name, fn.http, faults);
     }
 
+    // The queue consumers run on a worker thread of their own (see local/consumers/worker-host.ts).
+    // Pushed before the pollers' stop, so it runs after it: no batch is in flight by then.
+    const consumers = await startConsumersInWorker({
+      config: functionConfig,
+      topology: topo,
+      faults,
+      recordError: (queue, receiptHandle, reason) => queues.recordError(queue, receiptHandle, reason),
+    });
+    stops.push(() => consumers.close());
     const pollers: Poller[] = [];
     for (const q of Object.values(topo.queues)) {
-      const fn = loaded.get(q.consumer.function);
-      if (!fn?.sqs) {
+      const handler = consumers.handlers[q.consumer.function];
+      if (!handler) {
         log.warn('queue has no local consumer yet; messages wait in it', {
           queue: q.name,
           function: q.consumer.function,
@@ -271,7 +281,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           store: queues,
           queue: q.name,
           region: config.region,
-          handler: fn.sqs,
+          handler,
           functionName: q.consumer.function,
           batchSize: q.consumer.batchSize,
           maxBatchingWindowSeconds: q.consumer.maxBatchingWindowSeconds,

@@ -43,6 +43,7 @@ export function parseFaults(spec: string): FaultPoint[] {
  */
 export class FaultSwitch {
   #active = new Set<FaultPoint>();
+  readonly #listeners = new Set<(faults: string[]) => void>();
 
   constructor(spec = '') {
     this.set(spec);
@@ -51,7 +52,15 @@ export class FaultSwitch {
   /** Replaces the active faults; returns them as `stage:mode` strings. */
   set(spec: string): string[] {
     this.#active = new Set(parseFaults(spec));
-    return this.list();
+    const faults = this.list();
+    for (const listener of this.#listeners) listener(faults);
+    return faults;
+  }
+
+  /** Calls `listener` with the active faults after every `set`; returns how to stop. */
+  onChange(listener: (faults: string[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The active faults as `stage:mode` strings. */
