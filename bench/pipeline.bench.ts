@@ -30,7 +30,7 @@ import { topology } from '../lib/topology/topology.ts';
 import { BenchClient, multipartBody } from './http-client.ts';
 import { BENCH_RENDER_OPTIONS, phonePhoto } from './photo.ts';
 import { median, percentile, printTable, ratio } from './report.ts';
-import { type BenchRuntime, startBenchRuntime } from './runtime-child.ts';
+import { type BenchRuntime, startBenchRuntime, type ThreadCpu } from './runtime-child.ts';
 
 const WIDTH = 4000;
 const HEIGHT = 3000;
@@ -189,6 +189,7 @@ export async function run(): Promise<void> {
       });
     }, RSS_SAMPLE_MS);
     const runtimeCpuBefore = await runtime.cpuMs();
+    const threadsBefore = await runtime.threadCpu();
     const machineBefore = await machineCpu();
     const clientCpuBefore = process.cpuUsage();
     const burstStarted = performance.now();
@@ -206,6 +207,7 @@ export async function run(): Promise<void> {
     const lastReady = Math.max(...burstTimes.map((u) => u.ready));
     const drainMs = lastReady - burstStarted;
     const runtimeCpuMs = (await runtime.cpuMs()) - runtimeCpuBefore;
+    const threadSplit = splitThreadCpu(threadsBefore, await runtime.threadCpu(), runtime.pid, burst);
     const runtimeCpuPerPhoto = runtimeCpuMs / burst;
     const machineAfter = await machineCpu();
     const machineBusyCores =
@@ -354,6 +356,12 @@ export async function run(): Promise<void> {
           ms(runtimeCpuPerPhoto),
           ms(bareP50),
           ratio(runtimeCpuPerPhoto, bareP50),
+        ],
+        [
+          '  of which: render (libvips threads) / main thread / other threads (S3 and DynamoDB workers, V8 GC and JIT, libuv pool)',
+          `${ms(threadSplit.render)} / ${ms(threadSplit.main)} / ${ms(threadSplit.other)}`,
+          '',
+          '',
         ],
         [
           'runtime CPU per photo, one at a time',
@@ -554,6 +562,28 @@ function watchPhotos(runtime: BenchRuntime): {
       });
     },
   };
+}
+
+/**
+ * CPU a photo over the burst, by where it ran: libvips's own threads (the render), the runtime's
+ * main thread (API, queues, bus, the functions' JavaScript), and every other thread. Node 20 does
+ * not name its threads, so the worker threads (S3, DynamoDB), V8's GC and JIT helpers and the
+ * libuv pool cannot be told apart by name and are one group.
+ */
+function splitThreadCpu(
+  before: Map<number, ThreadCpu>,
+  after: Map<number, ThreadCpu>,
+  pid: number,
+  photos: number,
+): { render: number; main: number; other: number } {
+  const split = { render: 0, main: 0, other: 0 };
+  for (const [tid, thread] of after) {
+    const used = thread.cpuMs - (before.get(tid)?.cpuMs ?? 0);
+    if (tid === pid) split.main += used;
+    else if (thread.name.startsWith('libvips')) split.render += used;
+    else split.other += used;
+  }
+  return { render: split.render / photos, main: split.main / photos, other: split.other / photos };
 }
 
 async function token(http: BenchClient, api: string, sub: string, role: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,12 @@ export interface RuntimeMemory {
 }
 
 /** The local runtime in its own process, as `npm start` runs it, seen from outside. */
+/** One thread of the runtime: its name (`/proc/<pid>/task/<tid>/stat`) and CPU ms so far. */
+export interface ThreadCpu {
+  name: string;
+  cpuMs: number;
+}
+
 export interface BenchRuntime {
   api: string;
   pid: number;
@@ -34,6 +40,8 @@ export interface BenchRuntime {
   onCrash(listener: (error: Error) => void): void;
   /** The process's CPU time so far (user + system, all its threads), in milliseconds. */
   cpuMs(): Promise<number>;
+  /** CPU ms (utime + stime) so far of each of its threads, by thread id, with the thread's name. */
+  threadCpu(): Promise<Map<number, ThreadCpu>>;
   memory(): Promise<RuntimeMemory>;
   /** Resets VmHWM to the current RSS (`clear_refs` 5); false where the kernel does not allow it. */
   resetPeak(): Promise<boolean>;
@@ -150,6 +158,20 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
     },
     onCrash: (listener) => {
       crashListeners.push(listener);
+    },
+    threadCpu: async () => {
+      const out = new Map<number, ThreadCpu>();
+      for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+        // A thread may end between the listing and the read.
+        const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
+        if (!stat) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(tid), {
+          name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          cpuMs: ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000,
+        });
+      }
+      return out;
     },
     cpuMs: async () => {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
