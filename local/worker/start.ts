@@ -4,6 +4,14 @@ import { Worker } from 'node:worker_threads';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
+/**
+ * Each worker's young generation, in MB. V8's default let the three workers' nurseries (and the
+ * 3.3 MB buffers they keep alive until a scavenge) add ≈ 60 MB to a 200-photo burst: peak RSS
+ * 544–596 MB with the default against 511–512 MB at 8, with the same drain and CPU a photo
+ * (`npm run bench -- pipeline`, bench/RESULTS.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** The `--import` preloads this process was started with, but tsx (the worker registers it itself). */
 function preloads(): string[] {
   const out: string[] = [];
@@ -24,5 +32,9 @@ function preloads(): string[] {
  * execArgv.
  */
 export function startWorker(main: URL, data: object): Worker {
-  return new Worker(ENTRY, { workerData: { ...data, main: main.href, preloads: preloads() }, execArgv: [] });
+  return new Worker(ENTRY, {
+    workerData: { ...data, main: main.href, preloads: preloads() },
+    execArgv: [],
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
 }
