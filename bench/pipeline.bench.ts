@@ -358,8 +358,8 @@ export async function run(): Promise<void> {
           ratio(runtimeCpuPerPhoto, bareP50),
         ],
         [
-          '  of which: render (libvips threads) / main thread / other threads (S3 and DynamoDB workers, V8 GC and JIT, libuv pool)',
-          `${ms(threadSplit.render)} / ${ms(threadSplit.main)} / ${ms(threadSplit.other)}`,
+          '  of which: render (libvips threads) / main thread / other threads (S3, DynamoDB and consumer workers, V8 GC and JIT, libuv pool) / threads that ended during the burst',
+          `${ms(threadSplit.render)} / ${ms(threadSplit.main)} / ${ms(threadSplit.other)} / ${ms(Math.max(0, runtimeCpuPerPhoto - threadSplit.render - threadSplit.main - threadSplit.other))}`,
           '',
           '',
         ],
@@ -566,7 +566,8 @@ function watchPhotos(runtime: BenchRuntime): {
 
 /**
  * CPU a photo over the burst, by where it ran: libvips's own threads (the render), the runtime's
- * main thread (API, queues, bus, the functions' JavaScript), and every other thread. Node 20 does
+ * main thread (API, queues, bus, pollers), and every other thread still running at the end (a
+ * thread that ended during the burst is only in the process's total). Node 20 does
  * not name its threads, so the worker threads (S3, DynamoDB), V8's GC and JIT helpers and the
  * libuv pool cannot be told apart by name and are one group.
  */
