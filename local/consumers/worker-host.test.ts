@@ -85,6 +85,8 @@ describe('the queue consumers on their worker thread', () => {
       faults.set('');
     }
     await invoke('m3', 'not an event');
-    expect(recorded.find((r) => r.receiptHandle === 'handle-m3')?.reason).toMatch(/Expected a photo\.received/);
+    expect(recorded.find((r) => r.receiptHandle === 'handle-m3')?.reason).toMatch(
+      /Expected a photo\.received/,
+    );
   }, 30_000);
 });

@@ -7,8 +7,8 @@ const ENTRY = new URL('./entry.mjs', import.meta.url);
 /**
  * Each worker's young generation, in MB. V8's default let the three workers' nurseries (and the
  * 3.3 MB buffers they keep alive until a scavenge) add ≈ 60 MB to a 200-photo burst: peak RSS
- * 544–596 MB with the default against 511–512 MB at 8, with the same drain and CPU a photo
- * (`npm run bench -- pipeline`, bench/RESULTS.md).
+ * 544–580 MB with the default against 490–512 MB at 8, with the same drain and CPU a photo
+ * (`npm run bench -- pipeline`, bench/RESULTS.md "Off the main thread").
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
