@@ -3,7 +3,7 @@ import type { Config } from '../../lib/config/config.ts';
 import type { FunctionName, Topology } from '../../lib/topology/types.ts';
 import type { FaultSwitch } from '../faults/faults.ts';
 import type { SqsHandler } from '../queue/poller.ts';
-import { startWorker } from '../worker/start.ts';
+import { runWorker } from '../worker/start.ts';
 import type { ConsumerWorkerData, FromConsumerWorker, ToConsumerWorker } from './worker-protocol.ts';
 
 const MAIN = new URL('./worker-main.ts', import.meta.url);
@@ -23,7 +23,7 @@ export interface ConsumerWorker {
  * The pollers stay with the queues on this thread and call the returned handlers; a failed
  * delivery's reason comes back to `recordError`, and the fault switches follow `faults`.
  */
-export function startConsumersInWorker(options: {
+export async function startConsumersInWorker(options: {
   config: Config;
   topology: Topology;
   faults: FaultSwitch;
@@ -34,54 +34,17 @@ export function startConsumersInWorker(options: {
     topology: options.topology,
     faults: options.faults.list(),
   };
-  const worker = startWorker(MAIN, data);
-  const send = (message: ToConsumerWorker) => worker.postMessage(message);
-  const unfollow = options.faults.onChange((faults) => send({ type: 'faults', faults }));
   let next = 0;
   const pending = new Map<
     number,
     { resolve(value: SQSBatchResponse | null): void; reject(e: Error): void }
   >();
-  let closed: (() => void) | undefined;
-  const failAll = (error: Error) => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  const handler =
-    (name: FunctionName): SqsHandler =>
-    (event, context) =>
-      new Promise((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve, reject });
-        send({ type: 'invoke', id, function: name, event, remainingMs: context.getRemainingTimeInMillis() });
-      });
-  return new Promise<ConsumerWorker>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('exit', (code) => {
-      unfollow();
-      failAll(new Error(`The consumers' worker thread exited (code ${code})`));
-      closed?.();
-      reject(new Error(`Expected the consumers' worker to start but it exited with code ${code}`));
-    });
-    worker.on('message', (message: FromConsumerWorker) => {
+  let unfollow = () => {};
+  const running = await runWorker<FromConsumerWorker>(MAIN, data, {
+    name: "the consumers' worker",
+    failure: (message) => new Error(message.message),
+    onMessage: (message) => {
       switch (message.type) {
-        case 'ready':
-          worker.off('error', reject);
-          // An uncaught error ends the thread ('exit' above fails what is in flight); the
-          // messages of those batches return to their queues like after a crash.
-          worker.on('error', () => undefined);
-          resolve({
-            handlers: Object.fromEntries(message.functions.map((name) => [name, handler(name)])),
-            close: () =>
-              new Promise<void>((done) => {
-                closed = done;
-                send({ type: 'close' });
-              }),
-          });
-          return;
-        case 'failed':
-          reject(new Error(message.message));
-          return;
         case 'result':
           pending.get(message.id)?.resolve(message.value ?? null);
           pending.delete(message.id);
@@ -96,10 +59,31 @@ export function startConsumersInWorker(options: {
         case 'record-error':
           options.recordError(message.queue, message.receiptHandle, message.reason);
           return;
-        case 'closed':
-          void worker.terminate().then(() => closed?.());
-          return;
       }
-    });
+    },
+    // An uncaught error ends the thread: what was in flight fails, and the messages of those
+    // batches return to their queues as after a crash.
+    onExit: (code) => {
+      unfollow();
+      for (const p of pending.values())
+        p.reject(new Error(`The consumers' worker thread exited (code ${code})`));
+      pending.clear();
+    },
   });
+  const send = (message: ToConsumerWorker) => running.worker.postMessage(message);
+  // Changes from now on follow; one made while the worker started is sent at once.
+  unfollow = options.faults.onChange((faults) => send({ type: 'faults', faults }));
+  send({ type: 'faults', faults: options.faults.list() });
+  const handler =
+    (name: FunctionName): SqsHandler =>
+    (event, context) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        send({ type: 'invoke', id, function: name, event, remainingMs: context.getRemainingTimeInMillis() });
+      });
+  return {
+    handlers: Object.fromEntries(running.ready.functions.map((name) => [name, handler(name)])),
+    close: running.close,
+  };
 }

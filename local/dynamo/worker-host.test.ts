@@ -11,15 +11,18 @@ const TABLE = 'qdn-worker-test';
 let dir: string;
 let dynamo: LocalDynamo;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'qdn-dynamo-worker-'));
-  dynamo = await startDynaliteInWorker({
+const start = () =>
+  startDynaliteInWorker({
     host: '127.0.0.1',
     dataDir: dir,
     tableName: TABLE,
     region: 'us-east-1',
     credentials,
   });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'qdn-dynamo-worker-'));
+  dynamo = await start();
 }, 30_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -59,13 +62,7 @@ describe('the local DynamoDB on a worker thread', () => {
     const url = dynamo.url;
     await dynamo.close();
     await expect(fetch(url)).rejects.toThrow();
-    dynamo = await startDynaliteInWorker({
-      host: '127.0.0.1',
-      dataDir: dir,
-      tableName: TABLE,
-      region: 'us-east-1',
-      credentials,
-    });
+    dynamo = await start();
     const db = client();
     try {
       const got = await db.send(

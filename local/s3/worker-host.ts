@@ -1,4 +1,4 @@
-import { startWorker } from '../worker/start.ts';
+import { runWorker } from '../worker/start.ts';
 import type { S3Server, S3ServerOptions } from './types.ts';
 import type { FromS3Worker, S3WorkerOptions, ToS3Worker } from './worker-protocol.ts';
 
@@ -12,7 +12,7 @@ const MAIN = new URL('./worker-main.ts', import.meta.url);
  * Notifications come back to this thread, where their targets run (the queues live here), and
  * the upload is answered only once its targets are done, as in-process.
  */
-export function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Server> {
+export async function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Server> {
   if (options.now) throw new TypeError('Expected no test clock for an S3 endpoint on a worker thread');
   const data: S3WorkerOptions = {
     host: options.host,
@@ -26,42 +26,19 @@ export function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Serve
       notifications: b.notifications.map((n) => ({ id: n.id, prefix: n.prefix })),
     })),
   };
-  const worker = startWorker(MAIN, data);
-  const send = (message: ToS3Worker) => worker.postMessage(message);
-  let closed: (() => void) | undefined;
-  return new Promise<S3Server>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('exit', (code) => {
-      closed?.();
-      reject(new Error(`Expected the S3 worker to start but it exited with code ${code}`));
-    });
-    worker.on('message', (message: FromS3Worker) => {
+  const running = await runWorker<FromS3Worker>(MAIN, data, {
+    name: 'the S3 worker',
+    failure: (message) =>
+      Object.assign(new Error(message.message), {
+        ...(message.code ? { code: message.code } : {}),
+        ...(message.port !== undefined ? { port: message.port } : {}),
+      }),
+    onError: (error) => options.log?.({ level: 'error', msg: 's3 worker failed', error: String(error) }),
+    onMessage: (message, worker) => {
       switch (message.type) {
-        case 'ready':
-          worker.off('error', reject);
-          worker.on('error', (error) =>
-            options.log?.({ level: 'error', msg: 's3 worker failed', error: String(error) }),
-          );
-          resolve({
-            url: message.url,
-            port: message.port,
-            close: () =>
-              new Promise<void>((done) => {
-                closed = done;
-                send({ type: 'close' });
-              }),
-          });
-          return;
-        case 'failed': {
-          const error = Object.assign(new Error(message.message), {
-            ...(message.code ? { code: message.code } : {}),
-            ...(message.port !== undefined ? { port: message.port } : {}),
-          });
-          reject(error);
-          return;
-        }
         case 'notify': {
           const target = options.buckets[message.bucket]?.notifications[message.target];
+          const ack: ToS3Worker = { type: 'ack', id: message.id };
           // The worker logs a failing target itself (notifyObjectCreated); here it only must not hang.
           Promise.resolve()
             .then(() => target?.send(message.body))
@@ -73,16 +50,14 @@ export function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Serve
                 error: error instanceof Error ? error.message : String(error),
               }),
             )
-            .finally(() => send({ type: 'ack', id: message.id }));
+            .finally(() => worker.postMessage(ack));
           return;
         }
         case 'log':
           options.log?.(message.entry);
           return;
-        case 'closed':
-          void worker.terminate().then(() => closed?.());
-          return;
       }
-    });
+    },
   });
+  return { url: running.ready.url, port: running.ready.port, close: running.close };
 }

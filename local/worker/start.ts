@@ -38,3 +38,70 @@ export function startWorker(main: URL, data: object): Worker {
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 }
+
+/** The messages every local worker sends about itself: it is up, it could not start, it closed. */
+export type LifecycleMessage = { type: 'ready' } | { type: 'failed' } | { type: 'closed' };
+
+/** A started worker: the `ready` message it sent, and how to close it. */
+export interface RunningWorker<Ready> {
+  ready: Ready;
+  /** Asks the worker to close (a `{ type: 'close' }` message) and resolves once it has ended. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `main` on a worker thread (`startWorker`) and follows the start-and-close handshake the
+ * local endpoints share: resolves with the worker's `ready` message, rejects with `failure(m)` on
+ * its `failed` message or when it ends or throws before it is ready; on `closed` the thread is
+ * terminated and `close()` resolves. Every other message goes to `onMessage`; `onExit` hears the
+ * thread end at any time (after a crash, to fail what was in flight).
+ */
+export function runWorker<M extends { type: string }>(
+  main: URL,
+  data: object,
+  options: {
+    /** Names the worker in the error thrown when it ends before it is ready. */
+    name: string;
+    failure(message: Extract<M, { type: 'failed' }>): Error;
+    onMessage?(message: Exclude<M, LifecycleMessage>, worker: Worker): void;
+    onExit?(code: number): void;
+    /** An error the worker throws after it is ready (it then ends: `onExit`). */
+    onError?(error: Error): void;
+  },
+): Promise<RunningWorker<Extract<M, { type: 'ready' }>> & { worker: Worker }> {
+  const worker = startWorker(main, data);
+  let closed: (() => void) | undefined;
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('exit', (code) => {
+      options.onExit?.(code);
+      closed?.();
+      reject(new Error(`Expected ${options.name} to start but it exited with code ${code}`));
+    });
+    worker.on('message', (message: M) => {
+      switch (message.type) {
+        case 'ready':
+          worker.off('error', reject);
+          worker.on('error', (error: Error) => options.onError?.(error));
+          resolve({
+            worker,
+            ready: message as Extract<M, { type: 'ready' }>,
+            close: () =>
+              new Promise<void>((done) => {
+                closed = done;
+                worker.postMessage({ type: 'close' });
+              }),
+          });
+          return;
+        case 'failed':
+          reject(options.failure(message as Extract<M, { type: 'failed' }>));
+          return;
+        case 'closed':
+          void worker.terminate().then(() => closed?.());
+          return;
+        default:
+          options.onMessage?.(message as Exclude<M, LifecycleMessage>, worker);
+      }
+    });
+  });
+}
