@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     };
     // Before anything starts: a busy port found half-way would leave parts to unwind.
     for (const port of [ports.api, ports.s3]) await assertPortFree(ports.host, port);
-    runtime = await startRuntime(config);
+    // A worker thread that dies leaves the runtime without that part: stop, as a crash would
+    // (the error names it); messages in flight reappear on the next start.
+    runtime = await startRuntime(config, { onWorkerCrash: () => process.exit(1) });
   } catch (error) {
     console.error(describeStartFailure(error, ports) ?? error);
     process.exit(1);

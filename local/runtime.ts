@@ -55,6 +55,12 @@ export interface RuntimeOptions {
   pollers?: boolean;
   /** Run scheduled tasks on their intervals (default true); tests call `scheduler.run` instead. */
   schedules?: boolean;
+  /**
+   * Called (after an error is logged) when one of the runtime's worker threads — S3, DynamoDB, the
+   * queue consumers — ends without being asked to. `npm start` exits then, as a crash of the
+   * process would; without it the rest keeps running with that part gone.
+   */
+  onWorkerCrash?(worker: string, code: number): void;
 }
 
 /**
@@ -78,14 +84,21 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const stop = async () => {
     for (const s of stops.reverse()) await s();
   };
+  const crashed = (worker: string) => (code: number) => {
+    log.error('a worker thread of the runtime ended unexpectedly', { worker, exit_code: code });
+    options.onWorkerCrash?.(worker, code);
+  };
   try {
-    const dynamo = await startDynaliteInWorker({
-      host: config.local.host,
-      dataDir,
-      tableName: config.tableName,
-      region: config.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const dynamo = await startDynaliteInWorker(
+      {
+        host: config.local.host,
+        dataDir,
+        tableName: config.tableName,
+        region: config.region,
+        credentials: LOCAL_CREDENTIALS,
+      },
+      { onCrash: crashed('dynamodb') },
+    );
     stops.push(() => dynamo.close());
 
     const queues = new QueueStore({ path: join(dataDir, 'queues.sqlite') });
@@ -185,36 +198,39 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const bucket = topo.buckets.uploads;
     const localOrigins = [api.url, api.url.replace('127.0.0.1', 'localhost')];
     // On its own worker thread: see worker-host.ts.
-    const s3 = await startS3ServerInWorker({
-      host: config.local.host,
-      port: config.local.s3Port,
-      dataDir,
-      region: config.region,
-      credentials: [LOCAL_CREDENTIALS],
-      buckets: [
-        {
-          name: config.uploadsBucket,
-          cors: bucket.cors.map((rule) => ({
-            ...rule,
-            allowedOrigins: [...rule.allowedOrigins, ...localOrigins],
-          })),
-          notifications: bucket.notifications.map((n) => ({
-            id: `${n.queue}-notification`,
-            prefix: n.prefix,
-            send: (body: string) => {
-              if (faults.drops('s3-notify')) {
-                log.error('s3 notification lost: fault s3-notify:drop', lostEvent(n.queue, body));
-                return;
-              }
-              queues.send(topo.queues[n.queue].name, body);
-            },
-          })),
-        },
-      ],
-      // A lost notification is an error an operator must see (with its key), not debug noise.
-      log: (entry: Record<string, unknown>) =>
-        entry.level === 'error' ? log.error('s3', entry) : log.debug('s3', entry),
-    });
+    const s3 = await startS3ServerInWorker(
+      {
+        host: config.local.host,
+        port: config.local.s3Port,
+        dataDir,
+        region: config.region,
+        credentials: [LOCAL_CREDENTIALS],
+        buckets: [
+          {
+            name: config.uploadsBucket,
+            cors: bucket.cors.map((rule) => ({
+              ...rule,
+              allowedOrigins: [...rule.allowedOrigins, ...localOrigins],
+            })),
+            notifications: bucket.notifications.map((n) => ({
+              id: `${n.queue}-notification`,
+              prefix: n.prefix,
+              send: (body: string) => {
+                if (faults.drops('s3-notify')) {
+                  log.error('s3 notification lost: fault s3-notify:drop', lostEvent(n.queue, body));
+                  return;
+                }
+                queues.send(topo.queues[n.queue].name, body);
+              },
+            })),
+          },
+        ],
+        // A lost notification is an error an operator must see (with its key), not debug noise.
+        log: (entry: Record<string, unknown>) =>
+          entry.level === 'error' ? log.error('s3', entry) : log.debug('s3', entry),
+      },
+      { onCrash: crashed('s3') },
+    );
     stops.push(() => s3.close());
     urls.s3 = s3.url;
 
@@ -264,6 +280,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       topology: topo,
       faults,
       recordError: (queue, receiptHandle, reason) => queues.recordError(queue, receiptHandle, reason),
+      onCrash: crashed('consumers'),
     });
     stops.push(() => consumers.close());
     const pollers: Poller[] = [];

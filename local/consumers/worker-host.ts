@@ -28,6 +28,8 @@ export async function startConsumersInWorker(options: {
   topology: Topology;
   faults: FaultSwitch;
   recordError(queue: string, receiptHandle: string, reason: string): void;
+  /** The thread ended without being asked to (a crash): no consumer runs any more. */
+  onCrash?(code: number): void;
 }): Promise<ConsumerWorker> {
   const data: ConsumerWorkerData = {
     config: options.config,
@@ -42,6 +44,7 @@ export async function startConsumersInWorker(options: {
   let unfollow = () => {};
   const running = await runWorker<FromConsumerWorker>(MAIN, data, {
     name: "the consumers' worker",
+    ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     failure: (message) => new Error(message.message),
     onMessage: (message) => {
       switch (message.type) {

@@ -13,9 +13,13 @@ const MAIN = new URL('./worker-main.ts', import.meta.url);
  * on four of them (bench/RESULTS.md). A data folder that predates an index still fails the start
  * with OldDataFolderError.
  */
-export async function startDynaliteInWorker(options: LocalDynamoOptions): Promise<LocalDynamo> {
+export async function startDynaliteInWorker(
+  options: LocalDynamoOptions,
+  host: { onCrash?(code: number): void } = {},
+): Promise<LocalDynamo> {
   const running = await runWorker<FromDynamoWorker>(MAIN, options, {
     name: 'the DynamoDB worker',
+    ...(host.onCrash ? { onCrash: host.onCrash } : {}),
     failure: (message) =>
       message.oldDataFolder
         ? new OldDataFolderError(message.oldDataFolder.dataDir, message.oldDataFolder.missing)

@@ -12,7 +12,10 @@ const MAIN = new URL('./worker-main.ts', import.meta.url);
  * Notifications come back to this thread, where their targets run (the queues live here), and
  * the upload is answered only once its targets are done, as in-process.
  */
-export async function startS3ServerInWorker(options: S3ServerOptions): Promise<S3Server> {
+export async function startS3ServerInWorker(
+  options: S3ServerOptions,
+  host: { onCrash?(code: number): void } = {},
+): Promise<S3Server> {
   if (options.now) throw new TypeError('Expected no test clock for an S3 endpoint on a worker thread');
   const data: S3WorkerOptions = {
     host: options.host,
@@ -28,6 +31,7 @@ export async function startS3ServerInWorker(options: S3ServerOptions): Promise<S
   };
   const running = await runWorker<FromS3Worker>(MAIN, data, {
     name: 'the S3 worker',
+    ...(host.onCrash ? { onCrash: host.onCrash } : {}),
     failure: (message) =>
       Object.assign(new Error(message.message), {
         ...(message.code ? { code: message.code } : {}),

@@ -54,7 +54,8 @@ export interface RunningWorker<Ready> {
  * local endpoints share: resolves with the worker's `ready` message, rejects with `failure(m)` on
  * its `failed` message or when it ends or throws before it is ready; on `closed` the thread is
  * terminated and `close()` resolves. Every other message goes to `onMessage`; `onExit` hears the
- * thread end at any time (after a crash, to fail what was in flight).
+ * thread end at any time (after a crash, to fail what was in flight), `onCrash` only when it ends
+ * after it was ready without being asked to.
  */
 export function runWorker<M extends { type: string }>(
   main: URL,
@@ -65,22 +66,28 @@ export function runWorker<M extends { type: string }>(
     failure(message: Extract<M, { type: 'failed' }>): Error;
     onMessage?(message: Exclude<M, LifecycleMessage>, worker: Worker): void;
     onExit?(code: number): void;
-    /** An error the worker throws after it is ready (it then ends: `onExit`). */
+    /** The thread ended after it was ready without being asked to close (a crash). */
+    onCrash?(code: number): void;
+    /** An error the worker throws after it is ready (it then ends: `onExit`, `onCrash`). */
     onError?(error: Error): void;
   },
 ): Promise<RunningWorker<Extract<M, { type: 'ready' }>> & { worker: Worker }> {
   const worker = startWorker(main, data);
   let closed: (() => void) | undefined;
+  let started = false;
+  let closing = false;
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.on('exit', (code) => {
       options.onExit?.(code);
+      if (started && !closing) options.onCrash?.(code);
       closed?.();
       reject(new Error(`Expected ${options.name} to start but it exited with code ${code}`));
     });
     worker.on('message', (message: M) => {
       switch (message.type) {
         case 'ready':
+          started = true;
           worker.off('error', reject);
           worker.on('error', (error: Error) => options.onError?.(error));
           resolve({
@@ -88,6 +95,7 @@ export function runWorker<M extends { type: string }>(
             ready: message as Extract<M, { type: 'ready' }>,
             close: () =>
               new Promise<void>((done) => {
+                closing = true;
                 closed = done;
                 worker.postMessage({ type: 'close' });
               }),

@@ -1,0 +1,17 @@
+import { parentPort, workerData } from 'node:worker_threads';
+
+// A worker for local/worker/start.test.ts: says it is ready (echoing its data), answers `ping`,
+// ends on `die` without being asked to close, and closes on `close` like the endpoints' workers.
+const port = parentPort;
+if (!port) throw new Error('Expected to run in a worker thread');
+const { greeting } = workerData as { greeting: string };
+port.on('message', (message: { type: string }) => {
+  if (message.type === 'ping') port.postMessage({ type: 'pong', greeting });
+  else if (message.type === 'die') process.exit(7);
+  else if (message.type === 'close') {
+    port.postMessage({ type: 'closed' });
+    port.close();
+  }
+});
+if (greeting === 'fail') port.postMessage({ type: 'failed', message: 'could not start' });
+else port.postMessage({ type: 'ready', greeting });
