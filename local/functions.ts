@@ -2,7 +2,6 @@ import type { ScheduledEvent, SQSRecord } from 'aws-lambda';
 import type { Config } from '../lib/config/config.ts';
 import { queueNameOf } from '../lib/events/attempts.ts';
 import type { FunctionName, Topology } from '../lib/topology/types.ts';
-import type { FaultSwitch } from './faults/faults.ts';
 import type { HttpHandler } from './http/server.ts';
 import type { SqsHandler } from './queue/poller.ts';
 import type { QueueStore } from './queue/queue-store.ts';
@@ -17,10 +16,9 @@ export interface LocalFunction {
 /** A scheduled task as the runtime calls it: the EventBridge scheduled event it would get on AWS. */
 export type ScheduledTask = (event: ScheduledEvent) => Promise<unknown>;
 
-/** What the runtime offers a function beyond config: its queues (for ops) and the fault switches. */
+/** What the runtime offers a function beyond config: its queues (ops reads and redrives them). */
 export interface LocalRuntimeContext {
   queues: QueueStore;
-  faults: FaultSwitch;
 }
 
 /**
@@ -70,26 +68,26 @@ export const localConsumers: Partial<
 > = {
   'on-upload': async (config, topology, context) => {
     const { createOnUploadHandler } = await import('../functions/on-upload/app.ts');
-    return createOnUploadHandler(config, {
-      maxReceiveCount: topology.queues.uploads.maxReceiveCount,
-      ...backoffOf(topology.queues.uploads.retryBackoffSeconds),
-      beforeRecord: () => context.checkFault('on-upload'),
-      onFailure: keepReason(context),
-    });
+    return createOnUploadHandler(config, failurePolicy(topology.queues.uploads, 'on-upload', context));
   },
   thumbnail: async (config, topology, context) => {
     const { createThumbnailHandler } = await import('../functions/thumbnail/app.ts');
-    return createThumbnailHandler(config, {
-      maxReceiveCount: topology.queues.thumbnails.maxReceiveCount,
-      ...backoffOf(topology.queues.thumbnails.retryBackoffSeconds),
-      beforeRecord: () => context.checkFault('thumbnail'),
-      onFailure: keepReason(context),
-    });
+    return createThumbnailHandler(config, failurePolicy(topology.queues.thumbnails, 'thumbnail', context));
   },
 };
 
-function backoffOf(seconds: number[] | undefined): { backoffSeconds?: number[] } {
-  return seconds ? { backoffSeconds: seconds } : {};
+/** A consumer's retry settings from its queue's topology, its fault switch, and where reasons go. */
+function failurePolicy(
+  queue: { maxReceiveCount: number; retryBackoffSeconds?: number[] },
+  stage: 'on-upload' | 'thumbnail',
+  context: ConsumerContext,
+) {
+  return {
+    maxReceiveCount: queue.maxReceiveCount,
+    ...(queue.retryBackoffSeconds ? { backoffSeconds: queue.retryBackoffSeconds } : {}),
+    beforeRecord: () => context.checkFault(stage),
+    onFailure: keepReason(context),
+  };
 }
 
 function keepReason(context: ConsumerContext) {

@@ -268,7 +268,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     for (const [name, load] of Object.entries(localFunctions) as Array<
       [FunctionName, NonNullable<(typeof localFunctions)[FunctionName]>]
     >) {
-      const fn = await load(functionConfig, topo, { queues, faults });
+      const fn = await load(functionConfig, topo, { queues });
       loaded.set(name, fn);
       if (fn.http) handlers[name] = withTransientFault(name, fn.http, faults);
     }

@@ -44,7 +44,7 @@ export async function startConsumersInWorker(options: {
   let unfollow = () => {};
   const running = await runWorker<FromConsumerWorker>(MAIN, data, {
     name: "the consumers' worker",
-    ...(options.onCrash ? { onCrash: options.onCrash } : {}),
+    onCrash: options.onCrash,
     failure: (message) => new Error(message.message),
     onMessage: (message) => {
       switch (message.type) {

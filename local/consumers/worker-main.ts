@@ -1,9 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { FunctionName } from '../../lib/topology/types.ts';
 import { FaultSwitch } from '../faults/faults.ts';
 import { localConsumers } from '../functions.ts';
 import { lambdaContext } from '../lambda-context.ts';
 import type { SqsHandler } from '../queue/poller.ts';
+import { workerOptions } from '../worker/start.ts';
 import type { ConsumerWorkerData, FromConsumerWorker, ToConsumerWorker } from './worker-protocol.ts';
 
 // Runs the queue consumers (on-upload, thumbnail) on this worker thread (see worker-host.ts): the
@@ -11,7 +12,7 @@ import type { ConsumerWorkerData, FromConsumerWorker, ToConsumerWorker } from '.
 // receive.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread (local/consumers/worker-host.ts)');
-const { config, topology, faults: initialFaults } = workerData as ConsumerWorkerData;
+const { config, topology, faults: initialFaults } = workerOptions<ConsumerWorkerData>();
 const post = (message: FromConsumerWorker) => port.postMessage(message);
 // A copy of the main thread's switches, kept current by its `faults` messages.
 const faults = new FaultSwitch(initialFaults.join(','));

@@ -19,7 +19,7 @@ export async function startDynaliteInWorker(
 ): Promise<LocalDynamo> {
   const running = await runWorker<FromDynamoWorker>(MAIN, options, {
     name: 'the DynamoDB worker',
-    ...(host.onCrash ? { onCrash: host.onCrash } : {}),
+    onCrash: host.onCrash,
     failure: (message) =>
       message.oldDataFolder
         ? new OldDataFolderError(message.oldDataFolder.dataDir, message.oldDataFolder.missing)

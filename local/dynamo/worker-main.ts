@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { workerOptions } from '../worker/start.ts';
 import { type LocalDynamo, type LocalDynamoOptions, startDynalite } from './dynalite-server.ts';
 import { OldDataFolderError } from './table-indexes.ts';
 import type { FromDynamoWorker, ToDynamoWorker } from './worker-protocol.ts';
@@ -7,11 +8,7 @@ import type { FromDynamoWorker, ToDynamoWorker } from './worker-protocol.ts';
 // dynalite's many small steps a call no longer queue behind the functions' work on the main loop.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread (local/dynamo/worker-host.ts)');
-const {
-  main: _main,
-  preloads: _preloads,
-  ...options
-} = workerData as LocalDynamoOptions & { main?: string; preloads?: string[] };
+const options = workerOptions<LocalDynamoOptions>();
 const post = (message: FromDynamoWorker) => port.postMessage(message);
 
 let dynamo: LocalDynamo | undefined;

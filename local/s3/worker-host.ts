@@ -31,7 +31,7 @@ export async function startS3ServerInWorker(
   };
   const running = await runWorker<FromS3Worker>(MAIN, data, {
     name: 'the S3 worker',
-    ...(host.onCrash ? { onCrash: host.onCrash } : {}),
+    onCrash: host.onCrash,
     failure: (message) =>
       Object.assign(new Error(message.message), {
         ...(message.code ? { code: message.code } : {}),

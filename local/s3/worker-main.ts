@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { workerOptions } from '../worker/start.ts';
 import { startS3Server } from './server.ts';
 import type { S3LogEntry } from './types.ts';
 import type { FromS3Worker, S3WorkerOptions, ToS3Worker } from './worker-protocol.ts';
@@ -7,12 +8,7 @@ import type { FromS3Worker, S3WorkerOptions, ToS3Worker } from './worker-protoco
 // and file I/O for 3.3 MB uploads no longer share the event loop of the API and DynamoDB.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread (local/s3/worker-host.ts)');
-// `main` and `preloads` were used by local/worker/entry.mjs; the rest are the endpoint's options.
-const {
-  main: _main,
-  preloads: _preloads,
-  ...options
-} = workerData as S3WorkerOptions & { main?: string; preloads?: string[] };
+const options = workerOptions<S3WorkerOptions>();
 const post = (message: FromS3Worker) => port.postMessage(message);
 
 let next = 0;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, workerData } from 'node:worker_threads';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
@@ -31,7 +31,7 @@ function preloads(): string[] {
  * observer), but only once the entry has registered TypeScript support: passed as data, not
  * execArgv.
  */
-export function startWorker(main: URL, data: object): Worker {
+function startWorker(main: URL, data: object): Worker {
   return new Worker(ENTRY, {
     workerData: { ...data, main: main.href, preloads: preloads() },
     execArgv: [],
@@ -67,7 +67,7 @@ export function runWorker<M extends { type: string }>(
     onMessage?(message: Exclude<M, LifecycleMessage>, worker: Worker): void;
     onExit?(code: number): void;
     /** The thread ended after it was ready without being asked to close (a crash). */
-    onCrash?(code: number): void;
+    onCrash?: ((code: number) => void) | undefined;
     /** An error the worker throws after it is ready (it then ends: `onExit`, `onCrash`). */
     onError?(error: Error): void;
   },
@@ -112,4 +112,10 @@ export function runWorker<M extends { type: string }>(
       }
     });
   });
+}
+
+/** On a worker `startWorker` started: the `data` it was given, without what the entry used. */
+export function workerOptions<T>(): T {
+  const { main: _main, preloads: _preloads, ...data } = workerData as { main?: string; preloads?: string[] };
+  return data as T;
 }
