@@ -358,8 +358,18 @@ export async function run(): Promise<void> {
           ratio(runtimeCpuPerPhoto, bareP50),
         ],
         [
-          '  of which: render (libvips threads) / main thread / other threads (S3, DynamoDB and consumer workers, V8 GC and JIT, libuv pool) / threads that ended during the burst',
-          `${ms(threadSplit.render)} / ${ms(threadSplit.main)} / ${ms(threadSplit.other)} / ${ms(Math.max(0, runtimeCpuPerPhoto - threadSplit.render - threadSplit.main - threadSplit.other))}`,
+          '  of which: render (libvips threads) / main thread (API, queues, bus) / S3 worker / DynamoDB worker / consumers’ worker (on-upload, thumbnail) / the rest (V8 GC and JIT helpers, libuv pool) / threads that ended during the burst',
+          [
+            threadSplit.render,
+            threadSplit.main,
+            threadSplit.s3,
+            threadSplit.dynamodb,
+            threadSplit.consumers,
+            threadSplit.other,
+            Math.max(0, runtimeCpuPerPhoto - threadSplit.total),
+          ]
+            .map(ms)
+            .join(' / '),
           '',
           '',
         ],
@@ -564,27 +574,38 @@ function watchPhotos(runtime: BenchRuntime): {
   };
 }
 
+/** The local workers' OS thread names (`thread` in each `runWorker` call): the split's columns. */
+const WORKER_THREADS = { 'qdn-s3': 's3', 'qdn-dynamodb': 'dynamodb', 'qdn-consumers': 'consumers' } as const;
+
 /**
  * CPU a photo over the burst, by where it ran: libvips's own threads (the render), the runtime's
- * main thread (API, queues, bus, pollers), and every other thread still running at the end (a
- * thread that ended during the burst is only in the process's total). Node 20 does
- * not name its threads, so the worker threads (S3, DynamoDB), V8's GC and JIT helpers and the
- * libuv pool cannot be told apart by name and are one group.
+ * main thread (API, queues, bus, pollers), each local worker by the name it gives its thread, and
+ * every other thread still running at the end: V8's GC and JIT helpers and the libuv pool, which
+ * Node 20 does not name. A thread that ended during the burst is only in the process's total.
  */
 function splitThreadCpu(
   before: Map<number, ThreadCpu>,
   after: Map<number, ThreadCpu>,
   pid: number,
   photos: number,
-): { render: number; main: number; other: number } {
-  const split = { render: 0, main: 0, other: 0 };
+): Record<'render' | 'main' | 's3' | 'dynamodb' | 'consumers' | 'other' | 'total', number> {
+  const split = { render: 0, main: 0, s3: 0, dynamodb: 0, consumers: 0, other: 0, total: 0 };
+  // A thread a worker starts (the libuv pool, if it were first to use it) inherits the worker's
+  // name; the worker's own thread is the first of that name.
+  const firstOfName = new Map<string, number>();
+  for (const [tid, thread] of after)
+    firstOfName.set(thread.name, Math.min(tid, firstOfName.get(thread.name) ?? tid));
   for (const [tid, thread] of after) {
-    const used = thread.cpuMs - (before.get(tid)?.cpuMs ?? 0);
+    const used = (thread.cpuMs - (before.get(tid)?.cpuMs ?? 0)) / photos;
+    const named = WORKER_THREADS[thread.name as keyof typeof WORKER_THREADS];
+    const worker = named && firstOfName.get(thread.name) === tid ? named : undefined;
     if (tid === pid) split.main += used;
     else if (thread.name.startsWith('libvips')) split.render += used;
+    else if (worker) split[worker] += used;
     else split.other += used;
+    split.total += used;
   }
-  return { render: split.render / photos, main: split.main / photos, other: split.other / photos };
+  return split;
 }
 
 async function token(http: BenchClient, api: string, sub: string, role: string): Promise<string> {

@@ -44,6 +44,7 @@ export async function startConsumersInWorker(options: {
   let unfollow = () => {};
   const running = await runWorker<FromConsumerWorker>(MAIN, data, {
     name: "the consumers' worker",
+    thread: 'qdn-consumers',
     onCrash: options.onCrash,
     failure: (message) => new Error(message.message),
     onMessage: (message) => {

@@ -19,6 +19,7 @@ export async function startDynaliteInWorker(
 ): Promise<LocalDynamo> {
   const running = await runWorker<FromDynamoWorker>(MAIN, options, {
     name: 'the DynamoDB worker',
+    thread: 'qdn-dynamodb',
     onCrash: host.onCrash,
     failure: (message) =>
       message.oldDataFolder

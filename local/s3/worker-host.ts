@@ -31,6 +31,7 @@ export async function startS3ServerInWorker(
   };
   const running = await runWorker<FromS3Worker>(MAIN, data, {
     name: 'the S3 worker',
+    thread: 'qdn-s3',
     onCrash: host.onCrash,
     failure: (message) =>
       Object.assign(new Error(message.message), {

@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // A worker for local/worker/start.test.ts: says it is ready (echoing its data), answers `ping`,
-// ends on `die` without being asked to close, and closes on `close` like the endpoints' workers.
+// names its OS thread in the pong (Linux), ends on `die` without being asked to close, and closes on `close` like the endpoints' workers.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread');
 const { greeting } = workerData as { greeting: string };
 port.on('message', (message: { type: string }) => {
-  if (message.type === 'ping') port.postMessage({ type: 'pong', greeting });
-  else if (message.type === 'die') process.exit(7);
+  if (message.type === 'ping') {
+    const thread =
+      process.platform === 'linux' ? readFileSync('/proc/thread-self/comm', 'utf8').trim() : undefined;
+    port.postMessage({ type: 'pong', greeting, thread });
+  } else if (message.type === 'die') process.exit(7);
   else if (message.type === 'close') {
     port.postMessage({ type: 'closed' });
     port.close();

@@ -31,9 +31,9 @@ function preloads(): string[] {
  * observer), but only once the entry has registered TypeScript support: passed as data, not
  * execArgv.
  */
-function startWorker(main: URL, data: object): Worker {
+function startWorker(main: URL, data: object, thread: string | undefined): Worker {
   return new Worker(ENTRY, {
-    workerData: { ...data, main: main.href, preloads: preloads() },
+    workerData: { ...data, main: main.href, preloads: preloads(), thread },
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
@@ -63,6 +63,11 @@ export function runWorker<M extends { type: string }>(
   options: {
     /** Names the worker in the error thrown when it ends before it is ready. */
     name: string;
+    /**
+     * The OS thread's name (Linux keeps 15 bytes), e.g. `qdn-s3`: what `top -H` shows and what the
+     * pipeline bench splits the runtime's CPU by.
+     */
+    thread?: string;
     failure(message: Extract<M, { type: 'failed' }>): Error;
     onMessage?(message: Exclude<M, LifecycleMessage>, worker: Worker): void;
     onExit?(code: number): void;
@@ -72,7 +77,7 @@ export function runWorker<M extends { type: string }>(
     onError?(error: Error): void;
   },
 ): Promise<RunningWorker<Extract<M, { type: 'ready' }>> & { worker: Worker }> {
-  const worker = startWorker(main, data);
+  const worker = startWorker(main, data, options.thread);
   let closed: (() => void) | undefined;
   let started = false;
   let closing = false;
