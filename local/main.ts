@@ -1,8 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../lib/config/config.ts';
 import { ConfigError } from '../lib/config/errors.ts';
 import { seedJobs, seedUsers } from './identity/seed-data.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
 import { assertPortFree, describeStartFailure, type Ports } from './start-failure.ts';
+
+/** V8's heap growing factor after a full GC, as a percentage over 1 (200: × 3). See `main`. */
+const HEAP_GROWING_PERCENT = 200;
 
 /**
  * `npm start` (`node --import tsx local/main.ts`): the whole pipeline in one process that owns
@@ -10,6 +14,15 @@ import { assertPortFree, describeStartFailure, type Ports } from './start-failur
  * with a banner saying how to use it.
  */
 async function main(): Promise<void> {
+  // V8 grows each of the runtime's four heaps by a factor of its own choosing after a full GC;
+  // the consumers' and the S3 worker's heaps (15–30 MB live) got ≈ 1.5, so a burst ran a full GC
+  // every ≈ 12 MB promoted, about every second photo, and its marking ran on V8's helper threads
+  // beside the renders. Factor 3 here: in one `npm run bench -- pipeline` the consumers' full GCs
+  // went 104 → 31 and the S3 worker's 61 → 34; CPU a photo in the 200-photo burst 259–260 →
+  // 217–235 ms, peak RSS 490–525 → 516–532 MB (bench/RESULTS.md, "Round 4"). V8 reads it at each
+  // GC, so it holds for the worker threads started below. Local runtime only: on AWS each
+  // function is a process of its own.
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   // The SDK warns once per process that releases after January 2027 need Node 22; the lockfile
   // pins working versions (see README), so keep the banner readable.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
