@@ -590,15 +590,10 @@ function splitThreadCpu(
   photos: number,
 ): Record<'render' | 'main' | 's3' | 'dynamodb' | 'consumers' | 'other' | 'total', number> {
   const split = { render: 0, main: 0, s3: 0, dynamodb: 0, consumers: 0, other: 0, total: 0 };
-  // A thread a worker starts (the libuv pool, if it were first to use it) inherits the worker's
-  // name; the worker's own thread is the first of that name.
-  const firstOfName = new Map<string, number>();
-  for (const [tid, thread] of after)
-    firstOfName.set(thread.name, Math.min(tid, firstOfName.get(thread.name) ?? tid));
   for (const [tid, thread] of after) {
     const used = (thread.cpuMs - (before.get(tid)?.cpuMs ?? 0)) / photos;
-    const named = WORKER_THREADS[thread.name as keyof typeof WORKER_THREADS];
-    const worker = named && firstOfName.get(thread.name) === tid ? named : undefined;
+    // A thread a worker starts inherits its name: it is that worker's work too.
+    const worker = WORKER_THREADS[thread.name as keyof typeof WORKER_THREADS];
     if (tid === pid) split.main += used;
     else if (thread.name.startsWith('libvips')) split.render += used;
     else if (worker) split[worker] += used;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// A worker for local/worker/start.test.ts: says it is ready (echoing its data), answers `ping`,
-// names its OS thread in the pong (Linux), ends on `die` without being asked to close, and closes on `close` like the endpoints' workers.
+// A worker for local/worker/start.test.ts: says it is ready (echoing its data), answers `ping`
+// with its OS thread's name (Linux), ends on `die` without being asked to close, and closes on
+// `close` like the endpoints' workers.
 const port = parentPort;
 if (!port) throw new Error('Expected to run in a worker thread');
 const { greeting } = workerData as { greeting: string };
