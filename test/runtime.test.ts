@@ -111,7 +111,7 @@ describe('npm start', () => {
     const second = await bootAndStop(dataDir);
     expect(second.code).toBe(0);
     expect(await readFile(join(dataDir, 'identity', 'signing-key.json'), 'utf8')).toBe(key);
-  }, 90_000);
+  }, 150_000);
 
   it('stops with a message naming a malformed variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
@@ -129,9 +129,18 @@ describe('npm start', () => {
 });
 
 async function bootAndStop(dataDir: string): Promise<{ output: string; code: number | null }> {
+  // Both ports free and explicit: with only PORT, the S3 endpoint would take PORT + 1, which a
+  // test running beside this one may hold.
   const port = await freePort();
+  const s3Port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    env: { ...process.env, PORT: String(port), QDN_DATA_DIR: dataDir, QDN_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      QDN_S3_PORT: String(s3Port),
+      QDN_DATA_DIR: dataDir,
+      QDN_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -141,13 +150,28 @@ async function bootAndStop(dataDir: string): Promise<{ output: string; code: num
   child.stderr.on('data', (d) => {
     output += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await expect
-    .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, {
-      timeout: 45_000,
-      interval: 250,
-    })
-    .toBe(200);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  // A start that fails ends the wait at once, and either failure shows what the runtime printed.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exitCode !== undefined)
+      throw new Error(`npm start exited (${exitCode}) before /healthz answered:\n${output}`);
+    const status = (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status;
+    if (status === 200) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `npm start: /healthz did not answer 200 within 60 s (last: ${status}); output:\n${output}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   child.kill('SIGTERM');
   return { output, code: await exited };
 }
